@@ -7,7 +7,7 @@ without error passed, the cell that raised failed, and flagged cells, `#| eval: 
 failure are skipped. It ends with one line `N passed, N failed, N skipped` and exits non-zero on any failure.
 Usage: python tools/test_nbs.py [NOTEBOOK ...] [--flags "slow gpu"] [--workers 2]
 """
-import argparse, os, sys, time, traceback
+import argparse, multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -50,7 +50,8 @@ def main():
     flags = set(cfg.get('tst_flags', '').split()) - set(a.flags.split())
     fns = a.notebooks or sorted(nbglob(cfg.nbs_path, skip_file_re='^_'))
     start, totals = time.time(), [0, 0, 0]
-    with ProcessPoolExecutor(a.workers) as ex:
+    # one fresh process per notebook: IPython replaces sys.modules['__main__'], and notebooks must not share state
+    with ProcessPoolExecutor(a.workers, mp_context=multiprocessing.get_context('spawn'), max_tasks_per_child=1) as ex:
         for name, p, f, s, secs, err in ex.map(run_notebook, fns, [flags] * len(fns)):
             print(f"{'FAIL' if f else 'ok  '} {name:40s} {p:3d} passed {f:2d} failed {s:3d} skipped {secs:6.1f}s", flush=True)
             if err: print(err, file=sys.stderr)

@@ -1,0 +1,13 @@
+__all__ = []
+
+# %% ../nbs/12_cli.ipynb #f3da2578
+#| eval: false
+import sys
+from .cli import main
+if __name__ == "__main__": sys.exit(main())
+
+# %% ../nbs/12_cli.ipynb #f3da2578
+#| eval: false
+import sys
+from .cli import main
+if __name__ == "__main__": sys.exit(main())

@@ -11,3 +11,9 @@ if __name__ == "__main__": sys.exit(main())
 import sys
 from .cli import main
 if __name__ == "__main__": sys.exit(main())
+
+# %% ../nbs/12_cli.ipynb #0c836a6a
+#| eval: false
+import sys
+from .cli import main
+if __name__ == "__main__": sys.exit(main())

@@ -17,3 +17,9 @@ if __name__ == "__main__": sys.exit(main())
 import sys
 from .cli import main
 if __name__ == "__main__": sys.exit(main())
+
+# %% ../nbs/12_cli.ipynb #f2b496e4
+#| eval: false
+import sys
+from .cli import main
+if __name__ == "__main__": sys.exit(main())

@@ -29,3 +29,9 @@ if __name__ == "__main__": sys.exit(main())
 import sys
 from .cli import main
 if __name__ == "__main__": sys.exit(main())
+
+# %% ../nbs/12_cli.ipynb #b760bdd2
+#| eval: false
+import sys
+from .cli import main
+if __name__ == "__main__": sys.exit(main())

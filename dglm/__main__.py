@@ -41,3 +41,9 @@ if __name__ == "__main__": sys.exit(main())
 import sys
 from .cli import main
 if __name__ == "__main__": sys.exit(main())
+
+# %% ../nbs/12_cli.ipynb #287f4a86
+#| eval: false
+import sys
+from .cli import main
+if __name__ == "__main__": sys.exit(main())

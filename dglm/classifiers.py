@@ -210,7 +210,8 @@ def train_classifiers(data_dir,                    # the folder `dglm prepare` w
                       attributes:list|None=None,   # default: every folder under DIR/attributes
                       C:float=1000.,               # inverse L2 strength (the paper's 1000)
                       balanced:tuple=("toxicity",),# attributes fitted with class_weight='balanced'
-                      verbose:bool=True            # print one line of held-out metrics per attribute
+                      verbose:bool=True,           # print one line of held-out metrics per attribute
+                      held:str="test"              # the split scored into meta["heldout"] (dglm.train picks C on "validation")
                      )->dict:
     "Fit `{attr: AttributeClassifier}` on `DIR/attributes/*` and record held-out accuracy and ECE."
     import datasets
@@ -223,10 +224,10 @@ def train_classifiers(data_dir,                    # the folder `dglm prepare` w
         dd, classes = datasets.load_from_disk(str(root/a)), json.loads((root/a/"classes.json").read_text())
         x, y = _split_arrays(dd["train"])
         clf = AttributeClassifier.fit(x, y, C=C, name=a, classes=classes, class_weight="balanced" if a in balanced else None)
-        held = "test" if "test" in dd else "validation" if "validation" in dd else None
-        if held:
-            clf.meta["heldout"] = dict(split=held, **clf.evaluate(*_split_arrays(dd[held])))
-            if verbose: print(f"{a}: {held} accuracy {clf.meta['heldout']['accuracy']:.3f}, ECE {clf.meta['heldout']['ece']:.3f} (n={clf.meta['heldout']['n']})")
+        split = held if held in dd else "validation" if "validation" in dd else None
+        if split:
+            clf.meta["heldout"] = dict(split=split, **clf.evaluate(*_split_arrays(dd[split])))
+            if verbose: print(f"{a}: {split} accuracy {clf.meta['heldout']['accuracy']:.3f}, ECE {clf.meta['heldout']['ece']:.3f} (n={clf.meta['heldout']['n']})")
         out[a] = clf
     return out
 

@@ -455,26 +455,21 @@ def train_decoder(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|
 C_GRID = (1., 10., 100., 1000.)
 
 def train_classifiers(preset:Preset, data_dir:str|Path, out:str|Path, grid:tuple=C_GRID, verbose:bool=True)->dict:
-    "Fit every attribute classifier, pick C on validation, write `out/classifiers/{attr}/` and `metrics.json`."
+    "Fit every attribute classifier for each C in `grid`, keep the best on validation, write `out/classifiers/` and `metrics.json`."
     import datasets
-    from dglm.classifiers import AttributeClassifier, save_classifiers, _split_arrays
-    root = Path(data_dir)/"attributes"
+    from dglm.classifiers import train_classifiers as fit_attributes, save_classifiers, _split_arrays
     if not Path(data_dir).is_dir(): raise DGLMError(f"data folder {data_dir} does not exist: run `dglm prepare --out {data_dir}` first")
-    if not root.is_dir(): raise DGLMError(f"no attribute data in {root}: run `dglm prepare` first")
     update_config(out, preset, "classifiers")
+    by_C = {C: fit_attributes(data_dir, C=C, held="validation", verbose=False) for C in grid}  # {C: {attr: classifier}}
     clfs, metrics = {}, {}
-    for a in sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        dd, classes = datasets.load_from_disk(str(root/a)), json.loads((root/a/"classes.json").read_text())
-        (x, y), (vx, vy) = _split_arrays(dd["train"]), _split_arrays(dd["validation"])
-        if x.shape[1] != preset.encoder.dim:
-            raise DGLMError(f"attribute data {root/a} is {x.shape[1]}-d but the preset's encoder.dim is {preset.encoder.dim}")
-        cw = "balanced" if a == "toxicity" else None
-        fits = {C: AttributeClassifier.fit(x, y, C=C, name=a, classes=classes, class_weight=cw) for C in grid}
-        val = {C: c.evaluate(vx, vy)["accuracy"] for C, c in fits.items()}
+    for a in by_C[grid[0]]:
+        if by_C[grid[0]][a].dim != preset.encoder.dim:
+            raise DGLMError(f"attribute data {a!r} is {by_C[grid[0]][a].dim}-d but the preset's encoder.dim is {preset.encoder.dim}")
+        val = {C: by_C[C][a].meta["heldout"]["accuracy"] for C in grid}
         best = max(grid, key=lambda C: (val[C], C))           # ties go to the larger C (the paper's side)
-        clf = fits[best]
+        clf, dd = by_C[best][a], datasets.load_from_disk(str(Path(data_dir)/"attributes"/a))
         test = clf.evaluate(*_split_arrays(dd["test"])) if "test" in dd else {}
-        metrics[a] = dict(C=best, val_accuracy={str(C): v for C, v in val.items()}, test=test, classes=classes, n_train=len(y))
+        metrics[a] = dict(C=best, val_accuracy={str(C): v for C, v in val.items()}, test=test, classes=clf.classes, n_train=len(dd["train"]))
         clf.meta.update(C=best, heldout=dict(split="test", **test))
         clfs[a] = clf
         if verbose: print(f"{a}: C={best:g}, val accuracy {val[best]:.3f}, test accuracy {test.get('accuracy', float('nan')):.3f}")

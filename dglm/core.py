@@ -12,7 +12,7 @@ import numpy as np, torch
 # %% auto #0
 __all__ = ['PRESETS', 'DGLMError', 'EncoderConfig', 'DecoderConfig', 'PromptConfig', 'DiffusionConfig', 'TrainConfig',
            'SampleConfig', 'DataConfig', 'Preset', 'get_preset', 'set_field', 'seed_everything', 'default_device',
-           'cache_dir', 'atomic_dir', 'atomic_file', 'file_lock']
+           'bf16_fast', 'cache_dir', 'atomic_dir', 'atomic_file', 'file_lock']
 
 # %% ../nbs/00_core.ipynb #a3fc10be
 class DGLMError(Exception):
@@ -47,6 +47,8 @@ class PromptConfig:
     heads: int = 6                   # attention heads
     noise_scale: float = 3.0         # training noise: cosine schedule with log-SNR shifted by 2 ln(3)
     inference_a2: float = 0.95       # at inference the sampled embedding is re-noised to this alpha^2
+    bow_weight: float = 0.0          # weight of a bag-of-words loss on the soft prompt (Zhao et al. 2017); 0 = the paper's loss
+    warm_start_steps: int = 0        # generator-only bag-of-words steps before the decoder stage (no decoder pass: cheap)
 
 @dataclass
 class DiffusionConfig:
@@ -187,6 +189,13 @@ def default_device()->torch.device:
     if torch.cuda.is_available(): return torch.device("cuda")
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
+
+def bf16_fast(device:torch.device|str|None=None)->bool:
+    "Is bf16 autocast a speed-up on `device`? A CUDA GPU with bf16, or a CPU with native bf16 instructions (AVX512-BF16, AMX)."
+    device = torch.device(device or default_device())
+    if device.type == "cuda": return torch.cuda.is_bf16_supported()
+    if device.type == "cpu": return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    return False
 
 # %% ../nbs/00_core.ipynb #19fc06e6
 def cache_dir()->Path:

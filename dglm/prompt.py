@@ -13,8 +13,8 @@ from .core import PromptConfig, DecoderConfig, DGLMError, atomic_dir
 from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
-__all__ = ['noise_augment', 'renoise', 'sinusoidal', 'PromptBlock', 'PromptGenerator', 'SoftPromptLM', 'plot_layout',
-           'apply_adaptation', 'embedding_use', 'generation_similarity']
+__all__ = ['noise_augment', 'renoise', 'sinusoidal', 'PromptBlock', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'plot_layout',
+           'apply_adaptation', 'embedding_use', 'generation_similarity', 'warm_start']
 
 # %% ../nbs/06_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -171,6 +171,20 @@ def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None):
                 position_ids=(mask.cumsum(-1) - 1).clamp(min=0), labels=labels.to(dev), input_ids=ids.to(dev),
                 P=P, K=K, C=C)
 
+# %% ../nbs/06_prompt.ipynb #a066bef8
+def bow_loss(prompt:torch.Tensor, # (B, K, H) soft prompt
+             token_emb:torch.Tensor, # (V, H) the decoder's input token embeddings E
+             cont_ids:list[list[int]] # continuation token ids of each row
+            )->torch.Tensor:
+    "Bag-of-words NLL per continuation token: each token drawn from the mixture of the K slots' softmax(s_k E^T)."
+    logp = (prompt.float() @ token_emb.float().T).log_softmax(-1)          # (B, K, V)
+    mix = logp.logsumexp(1) - math.log(prompt.shape[1])                    # (B, V): log (1/K) sum_k p_k(w)
+    ids = torch.zeros(len(cont_ids), max(map(len, cont_ids)), dtype=torch.long)
+    keep = torch.zeros(ids.shape, dtype=torch.bool)
+    for i, c in enumerate(cont_ids): ids[i, :len(c)], keep[i, :len(c)] = torch.tensor(c, dtype=torch.long), True
+    ids, keep = ids.to(mix.device), keep.to(mix.device)
+    return -(mix.gather(1, ids) * keep).sum() / keep.sum().clamp(min=1)
+
 # %% ../nbs/06_prompt.ipynb #c12b1140
 @patch
 def prompt(self:SoftPromptLM, emb:torch.Tensor|None, a2=None, generator:torch.Generator|None=None):
@@ -182,9 +196,9 @@ def prompt(self:SoftPromptLM, emb:torch.Tensor|None, a2=None, generator:torch.Ge
     return self.generator(emb, a2)
 
 @patch
-def _token_nll(self:SoftPromptLM, prefix_ids, cont_ids, emb=None, a2=None, generator=None):
-    "(per-token NLL (B, C), label mask (B, C)) of the continuation."
-    b = self._batch(prefix_ids, cont_ids, self.prompt(emb, a2, generator))
+def _token_nll(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None):
+    "(per-token NLL (B, C), label mask (B, C)) of the continuation after soft prompt `prompt` (None: none)."
+    b = self._batch(prefix_ids, cont_ids, prompt)
     C = b["C"]
     out = self.decoder(inputs_embeds=b["inputs_embeds"], attention_mask=b["attention_mask"],
                        position_ids=b["position_ids"], use_cache=False, logits_to_keep=C + 1)
@@ -195,20 +209,32 @@ def _token_nll(self:SoftPromptLM, prefix_ids, cont_ids, emb=None, a2=None, gener
     return torch.where(keep, nll, torch.zeros_like(nll)), keep
 
 @patch
-def loss(self:SoftPromptLM, prefix_ids:list[list[int]], cont_ids:list[list[int]],
-         emb:torch.Tensor|None, # (B, d) standardised embedding the generator reads (already noised when a2 is given)
-         a2:torch.Tensor|float|None=None, # its noise level; None: noise_augment here (training)
-         generator:torch.Generator|None=None):
-    "Mean next-token NLL over all continuation tokens of the batch, and their number."
-    nll, keep = self._token_nll(prefix_ids, cont_ids, emb, a2, generator)
+def losses(self:SoftPromptLM, prefix_ids:list[list[int]], cont_ids:list[list[int]],
+           emb:torch.Tensor|None, # (B, d) standardised embedding the generator reads (already noised when a2 is given)
+           a2:torch.Tensor|float|None=None, # its noise level; None: noise_augment here (training)
+           generator:torch.Generator|None=None)->dict:
+    "The training terms: `nll` per continuation token, `bow` when `cfg.bow_weight` > 0, their weighted sum `loss`, and `n_tokens`."
+    pr = self.prompt(emb, a2, generator)
+    nll, keep = self._token_nll(prefix_ids, cont_ids, pr)
     n = int(keep.sum())
     if n == 0: raise DGLMError("every continuation in the batch is empty: nothing to train on")
-    return nll.sum() / n, n
+    out = dict(nll=nll.sum() / n, n_tokens=n)
+    out["loss"] = out["nll"]
+    if pr is not None and self.cfg.bow_weight > 0:
+        out["bow"] = bow_loss(pr, self.decoder.get_input_embeddings().weight, cont_ids)
+        out["loss"] = out["nll"] + self.cfg.bow_weight * out["bow"]
+    return out
+
+@patch
+def loss(self:SoftPromptLM, prefix_ids, cont_ids, emb, a2=None, generator=None):
+    "The training loss (see `losses`) and the number of continuation tokens."
+    r = self.losses(prefix_ids, cont_ids, emb, a2, generator)
+    return r["loss"], r["n_tokens"]
 
 @patch
 def nll_per_example(self:SoftPromptLM, prefix_ids, cont_ids, emb=None, a2=None, generator=None)->torch.Tensor:
     "Mean NLL per continuation token, one value per example (B,)."
-    nll, keep = self._token_nll(prefix_ids, cont_ids, emb, a2, generator)
+    nll, keep = self._token_nll(prefix_ids, cont_ids, self.prompt(emb, a2, generator))
     return nll.sum(1) / keep.sum(1).clamp(min=1)
 
 @patch
@@ -422,3 +448,24 @@ def generation_similarity(lm:SoftPromptLM, dataset_rows, # rows with prefix_ids,
         texts[name] = gen
     lm.train(was)
     return {**out, "texts": texts}
+
+# %% ../nbs/06_prompt.ipynb #5e088b81
+def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continuation embeddings
+               cont_ids:list[list[int]], # their continuation token ids
+               steps:int=600, batch_size:int=32, lr:float=1e-3, seed:int=0,
+               bf16:bool=False, # bf16 autocast (worth it where `dglm.core.bf16_fast()`)
+               progress:bool=True)->list[float]:
+    "Train only the prompt generator on `bow_loss` of noise-augmented embeddings (no decoder pass); returns the losses."
+    from tqdm.auto import tqdm
+    if len(emb) != len(cont_ids): raise DGLMError(f"{len(emb)} embeddings for {len(cont_ids)} continuations")
+    E = lm.decoder.get_input_embeddings().weight.detach()
+    opt = torch.optim.AdamW(lm.generator.parameters(), lr=lr, weight_decay=0.0)
+    g, losses, was = torch.Generator().manual_seed(seed), [], lm.generator.training
+    lm.generator.train()
+    for _ in tqdm(range(steps), desc="warm start (bag of words)", disable=not progress):
+        idx = torch.randint(len(cont_ids), (batch_size,), generator=g)
+        with torch.autocast(E.device.type, dtype=torch.bfloat16, enabled=bf16):
+            loss = bow_loss(lm.prompt(emb[idx], generator=g), E, [cont_ids[i] for i in idx.tolist()])
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); losses.append(loss.item())
+    lm.generator.train(was)
+    return losses

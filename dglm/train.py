@@ -8,7 +8,7 @@ import os, io, sys, json, math, time, copy, random, shutil, functools
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from tqdm.auto import tqdm
-from .core import DGLMError, TrainConfig, Preset, atomic_dir, atomic_file, file_lock
+from .core import DGLMError, TrainConfig, Preset, atomic_dir, atomic_file, file_lock, bf16_fast
 
 # %% auto #0
 __all__ = ['C_GRID', 'Stage', 'ToyStage', 'batch_indices', 'EMA', 'trainable_state', 'save_checkpoint', 'load_checkpoint',
@@ -31,6 +31,9 @@ class Stage:
     def size(self, batch, logs:dict)->int:  # units in this batch, for the throughput
         return int(logs.get("n_tokens", len(next(iter(batch.values())))))
     def val_loss(self, model)->float|None: return None  # held-out loss; must not touch training RNG or state
+    def val_metrics(self, model)->dict:                 # what each evaluation logs; 'val_loss' is the tracked one
+        v = self.val_loss(model)
+        return {} if v is None else {"val_loss": float(v)}
     def extra_state(self)->dict: return {}              # state beyond the weights, e.g. the adaptive time sampler
     def load_extra_state(self, state:dict): pass
 
@@ -163,7 +166,7 @@ def make_accelerator(tcfg:TrainConfig,          # bf16 is used when `tcfg.bf16` 
     from accelerate import Accelerator
     from accelerate.utils import DistributedDataParallelKwargs
     if mixed_precision is None:
-        mixed_precision = "bf16" if tcfg.bf16 and torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+        mixed_precision = "bf16" if tcfg.bf16 and bf16_fast() else "no"
     if log_with:
         import importlib.util
         need = dict(tensorboard="tensorboard", wandb="wandb").get(log_with, log_with)
@@ -256,9 +259,9 @@ def fit(stage:Stage,              # what to train
             if gnorm is not None: rec["grad_norm"] = float(gnorm)
             rec.update({k: float(v) for k, v in logs.items() if isinstance(v, (int, float)) or torch.is_tensor(v) and v.numel() == 1})
             if val and main:
-                v = stage.val_loss(ema.module if ema is not None else net)
-                if v is not None: rec["val_loss"] = float(v)
-                if ema is not None and (v2 := stage.val_loss(net)) is not None: rec["val_loss_raw"] = float(v2)
+                with acc.autocast():   # the training precision
+                    rec.update(stage.val_metrics(ema.module if ema is not None else net))
+                    if ema is not None and (v2 := stage.val_loss(net)) is not None: rec["val_loss_raw"] = float(v2)
             history.append(rec); t_last, units, losses = time.time(), 0, []
             if main and progress:
                 bar.set_postfix(loss=f"{rec['loss']:.4g}", lr=f"{rec['lr']:.2e}")
@@ -338,7 +341,7 @@ class DecoderStage(Stage):
     name, unit = "decoder", "tokens"
     def __init__(self, preset:Preset, data_dir:str|Path,
                  lm=None,               # a ready `SoftPromptLM` (tests); default: built from the preset via dglm.hub
-                 val_examples:int=256):
+                 val_examples:int=128):
         self.preset = preset
         tr, va, self.std = load_lm(data_dir, "train"), load_lm(data_dir, "validation"), load_stats(data_dir)
         d = len(tr[0]["cont_emb"])
@@ -350,25 +353,19 @@ class DecoderStage(Stage):
             raise DGLMError(f"the prompt generator reads {self.model.generator.latent_dim}-d embeddings, the cache has {d}-d")
         cols = lambda ds: (ds["prefix_ids"], ds["cont_ids"], self.std(emb_matrix(ds, "cont_emb")))
         self.p, self.c, self.e = cols(tr)
-        va = va.select(range(min(val_examples, len(va))))
-        self.vp, self.vc, self.ve = cols(va)
+        self.val_rows = va.select(range(min(val_examples, len(va))))
         self.num_examples = len(self.p)
 
     def batch(self, idx): return dict(prefix_ids=[self.p[i] for i in idx], cont_ids=[self.c[i] for i in idx], emb=self.e[idx])
     def loss(self, model, b, generator):
-        loss, n = model.loss(b["prefix_ids"], b["cont_ids"], b["emb"], generator=generator)
-        return loss, dict(n_tokens=n)
-    @torch.no_grad()
-    def val_loss(self, model, batch_size=32):
-        from dglm.prompt import renoise
-        g, a2, tot, n = torch.Generator().manual_seed(1234), self.preset.prompt.inference_a2, 0., 0
-        was = model.training; model.eval()
-        for i in range(0, len(self.vp), batch_size):
-            e = renoise(self.ve[i:i + batch_size].to(self.device), a2, generator=g)
-            loss, k = model.loss(self.vp[i:i + batch_size], self.vc[i:i + batch_size], e, torch.full((len(e),), a2, device=e.device))
-            tot, n = tot + float(loss) * k, n + k
-        model.train(was)
-        return tot / max(n, 1)
+        r = model.losses(b["prefix_ids"], b["cont_ids"], b["emb"], generator=generator)
+        return r["loss"], {k: v.detach() if torch.is_tensor(v) else v for k, v in r.items() if k != "loss"}
+    def val_metrics(self, model):
+        "Continuation NLL per token with the true embedding (`val_loss`), another example's, and no soft prompt."
+        from dglm.prompt import embedding_use
+        r = embedding_use(model, self.val_rows, self.std, a2=self.preset.prompt.inference_a2)
+        return dict(val_loss=r["true"], val_loss_shuffled=r["shuffled"], val_loss_none=r["none"])
+    def val_loss(self, model): return self.val_metrics(model)["val_loss"]
 
 # %% ../nbs/10_train.ipynb #0848de82
 def build_soft_prompt_lm(preset:Preset, latent_dim:int):
@@ -442,12 +439,20 @@ def train_diffusion(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:in
 
 def train_decoder(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|None=None, resume:bool=False,
                   log_with:str|None=None, seed:int=0, lm=None, **kw)->dict:
-    "Train the prompt generator and the decoder adaptation; writes `out/prompt/`."
+    "Warm-start the prompt generator (if `prompt.warm_start_steps`), train it with the decoder adaptation; writes `out/prompt/`."
     stage = DecoderStage(preset, data_dir, lm=lm)
+    warm = {}
+    if preset.prompt.warm_start_steps and not resume:
+        from accelerate import PartialState
+        from dglm.prompt import warm_start
+        state = PartialState(); stage.model.to(state.device)
+        ws = warm_start(stage.model, stage.e, stage.c, preset.prompt.warm_start_steps, seed=seed,
+                        bf16=preset.train_decoder.bf16 and bf16_fast(state.device), progress=state.is_main_process)
+        warm = dict(warm_start_steps=len(ws), warm_start_bow=[round(ws[0], 3), round(sum(ws[-20:]) / len(ws[-20:]), 3)])
     r, acc, info = _run_stage(stage, preset.train_decoder, preset, data_dir, out, max_steps, resume, log_with, seed, **kw)
     if acc.is_main_process:
         r["ema"].save_trainable(Path(out)/"prompt")
-        finish_stage(out, data_dir, "decoder", dict(info, adaptation=preset.decoder.adaptation))
+        finish_stage(out, data_dir, "decoder", dict(info, adaptation=preset.decoder.adaptation, **warm))
     acc.wait_for_everyone()
     return r
 

@@ -146,6 +146,7 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
           steer:str="sentiment=positive", # the guided run's target
           strength:float=10.0, # the guided run's strength
           train:store_true=False, # also measure each training stage's throughput
+          sweep:store_true=False, # also trade speed for control over (diffusion steps, posterior samples) settings
           json:store_true=False): # print one JSON object (key guided_over_plain) instead of a table
     "Wall time of guided generation vs plain decoding of the same prompts, with the split by phase."
     import json as _json
@@ -155,6 +156,9 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
     batch = [BENCH_PROMPTS[i % len(BENCH_PROMPTS)] for i in range(prompts)]
     res = _bench(pipe, batch, steer=steer, strength=strength, num_samples=samples, max_new_tokens=max_new_tokens,
                  train=train, verbose=not json)
+    if sweep:
+        from dglm.evaluate import control_cost
+        res["sweep"] = control_cost(pipe, batch, steer=steer, strength=strength, max_new_tokens=max_new_tokens, verbose=not json)
     if json: print(_json.dumps(res))
 
 # %% ../nbs/12_cli.ipynb #dc892653

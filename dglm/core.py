@@ -128,7 +128,7 @@ def _tiny():
     return Preset("tiny",
         encoder=EncoderConfig(),
         decoder=DecoderConfig(name="tiny-llama", adaptation="full", max_length=64),
-        prompt=PromptConfig(width=64, layers=1, heads=2),
+        prompt=PromptConfig(width=64, layers=1, heads=2, bow_weight=0.2, warm_start_steps=20),
         diffusion=DiffusionConfig(dim=64, layers=2, head_dim=32, num_tokens=4),
         train_diffusion=TrainConfig(lr=1e-3, warmup=10, batch_size=32, ema=0.99, max_steps=50, eval_every=25,
                                     save_every=25, bf16=False),
@@ -140,12 +140,12 @@ def _tiny():
 def _small():
     return Preset("small",
         decoder=DecoderConfig(lora_r=8, lora_alpha=16),
-        prompt=PromptConfig(width=384, layers=2, heads=6),
+        prompt=PromptConfig(width=384, layers=2, heads=6, bow_weight=0.2, warm_start_steps=600),  # a CPU budget: see 06_prompt
         diffusion=DiffusionConfig(dim=384, layers=6, head_dim=64, num_tokens=8),
         train_diffusion=TrainConfig(lr=1e-3, warmup=200, batch_size=64, ema=0.999, max_steps=3000, eval_every=250,
                                     save_every=250),
-        train_decoder=TrainConfig(lr=3e-4, warmup=20, batch_size=8, weight_decay=0.02, ema=0.0, max_steps=300,
-                                  eval_every=50, save_every=50),
+        train_decoder=TrainConfig(lr=3e-4, warmup=30, batch_size=8, weight_decay=0.02, ema=0.0, max_steps=1200,
+                                  eval_every=100, save_every=100),
         sample=SampleConfig(steps=50, posterior_samples=8))
 
 def _paper():

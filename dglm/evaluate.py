@@ -12,12 +12,12 @@ import numpy as np, torch, torch.nn.functional as F
 from .core import DGLMError, seed_everything, cache_dir, atomic_dir, atomic_file, file_lock
 
 # %% auto #0
-__all__ = ['CONTROL', 'ALL_SYSTEMS', 'dist_n', 'rep_n', 'diversity', 'expected_max_toxicity', 'toxicity_probability',
-           'ToxicityJudge', 'VaderJudge', 'SpacySentimentJudge', 'TopicJudge', 'PerplexityJudge', 'tiny_lm',
-           'mauve_score', 'System', 'plain_system', 'dglm_system', 'best_of_n_system', 'classifier_scorer',
-           'equal_time_n', 'train_experts', 'load_experts', 'dexperts_generate', 'dexperts_system', 'run_protocol',
-           'report_markdown', 'frontier_plot', 'results_table', 'task_runs', 'default_judges', 'pipeline_systems',
-           'evaluate', 'load_generations', 'bench', 'train_throughput']
+__all__ = ['CONTROL', 'ALL_SYSTEMS', 'BENCH_SETTINGS', 'dist_n', 'rep_n', 'diversity', 'expected_max_toxicity',
+           'toxicity_probability', 'ToxicityJudge', 'VaderJudge', 'SpacySentimentJudge', 'TopicJudge',
+           'PerplexityJudge', 'tiny_lm', 'mauve_score', 'System', 'plain_system', 'dglm_system', 'best_of_n_system',
+           'classifier_scorer', 'equal_time_n', 'train_experts', 'load_experts', 'dexperts_generate', 'dexperts_system',
+           'run_protocol', 'report_markdown', 'frontier_plot', 'results_table', 'task_runs', 'default_judges',
+           'pipeline_systems', 'evaluate', 'load_generations', 'bench', 'train_throughput', 'control_cost']
 
 # %% ../nbs/11_evaluate.ipynb #0f746bc9
 def _ngrams(words:list, n:int): return [tuple(words[i:i+n]) for i in range(len(words)-n+1)]
@@ -795,3 +795,35 @@ def train_throughput(pipe, batch:int=8, steps:int=3, prefix_len:int=32, cont_len
         _sync(); r["decoder_tokens_per_s"] = ntok / (time.perf_counter() - t0); lm.train(was)
     except Exception as e: r["decoder"] = f"unavailable: {type(e).__name__}: {e}"
     return r
+
+# %% ../nbs/11_evaluate.ipynb #5d98bebb
+BENCH_SETTINGS = ((50, 8), (20, 8), (10, 8), (10, 1), (5, 8))   # (diffusion steps, posterior samples)
+
+def _min_time(fn, repeats:int=2)->float:
+    best = math.inf
+    for _ in range(repeats):
+        _sync(); t0 = time.perf_counter(); fn(); _sync(); best = min(best, time.perf_counter() - t0)
+    return best
+
+def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", strength:float=10.0,
+                 settings=BENCH_SETTINGS, # (steps, posterior samples) pairs
+                 max_new_tokens:int=20, seed:int=0, repeats:int=2, verbose:bool=True)->list[dict]:
+    "Per setting: guided/plain wall time (best of `repeats`) and the guiding classifier's mean p(target) of the samples, guided and unguided."
+    from dglm.guidance import parse_steer
+    attr, target = parse_steer(steer)
+    clf = pipe.classifiers.get(attr)
+    if clf is None: raise DGLMError(f"the pipeline has no {attr!r} classifier: choose one of {', '.join(pipe.classifiers) or 'none'}")
+    idx = clf.target_index(target)
+    def p_target(steps, k, s):
+        x = pipe.sample_embeddings(prompts, steer={attr: target}, strength=s, steps=steps, posterior_samples=k, seed=seed)
+        return float(clf.predict_proba(F.normalize(pipe.standardizer.invert(x), dim=-1))[:, idx].mean())
+    plain = lambda: plain_system(pipe).generate(prompts, 1, max_new_tokens, seed)
+    plain(); t_plain = _min_time(plain, repeats)
+    rows = []
+    for steps, k in settings:
+        guided = lambda: pipe(list(prompts), steer={attr: target}, strength=strength, steps=steps, posterior_samples=k,
+                              max_new_tokens=max_new_tokens, seed=seed)
+        rows.append(dict(steps=steps, posterior_samples=k, guided_over_plain=_min_time(guided, repeats) / t_plain,
+                         p_target=p_target(steps, k, strength), p_target_unguided=p_target(steps, k, 0.0)))
+        if verbose: print(" ".join(f"{a}={b:.3f}" if isinstance(b, float) else f"{a}={b}" for a, b in rows[-1].items()))
+    return rows

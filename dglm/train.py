@@ -447,7 +447,7 @@ def train_decoder(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|
         from dglm.prompt import warm_start
         state = PartialState(); stage.model.to(state.device)
         ws = warm_start(stage.model, stage.e, stage.c, preset.prompt.warm_start_steps, seed=seed,
-                        bf16=preset.train_decoder.bf16 and bf16_fast(state.device), progress=state.is_main_process)
+                        bf16=preset.train_decoder.bf16 and bf16_fast(state.device), progress=kw.get("progress", True) and state.is_main_process)
         warm = dict(warm_start_steps=len(ws), warm_start_bow=[round(ws[0], 3), round(sum(ws[-20:]) / len(ws[-20:]), 3)])
     r, acc, info = _run_stage(stage, preset.train_decoder, preset, data_dir, out, max_steps, resume, log_with, seed, **kw)
     if acc.is_main_process:

@@ -40,10 +40,16 @@ def run_notebook(fn, flags, save=False):
     if save and not counts['failed']: _save_outputs(fn, nb)
     return fn.name, counts['passed'], counts['failed'], counts['skipped'], time.time() - start, err
 
+def _shown(output)->bool:
+    "Progress bars and library warnings on stderr are noise in the docs; a command's own error messages are kept."
+    if output.get('name') != 'stderr': return True
+    text = ''.join(output.get('text', ''))
+    return '\r' not in text and 'Warning' not in text
+
 def _save_outputs(fn, ran):
     "Copy the outputs of the executed cells into the notebook file (skipped cells keep theirs)."
     from execnb.nbio import read_nb, write_nb
-    outputs = {c.source.strip(): c.outputs for c in ran.cells if c.cell_type == 'code' and 'outputs' in c}
+    outputs = {c.source.strip(): [o for o in c.outputs if _shown(o)] for c in ran.cells if c.cell_type == 'code' and 'outputs' in c}
     nb = read_nb(fn)
     for cell in nb.cells:
         if cell.cell_type == 'code' and cell.source.strip() in outputs: cell.outputs = outputs[cell.source.strip()]

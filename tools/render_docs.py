@@ -6,9 +6,13 @@ The GitHub deploy workflow renders the site with Quarto, which cannot be install
 This runs the same nbdev processing step (`nbdev.serve.proc_nbs`: directives, `#| hide`, show_doc, exports) into
 `_proc/`, converts each processed notebook to standalone HTML with nbconvert into `_proc/html/`, and, with
 `--screenshot PAGE ...`, writes PNGs of those pages with Debian's chromium (`apt-get install chromium`).
+Closer to what Quarto shows: the front matter becomes the page title, cells marked `#| echo: false` lose their
+source, no In/Out prompts, and the maths is typeset by a local
+MathJax 2 (`npm install mathjax@2` into the dglm cache, the version nbconvert's templates configure, done on first use when npm is there; the pages otherwise
+load MathJax from a CDN, which these machines cannot reach).
 Usage: python tools/render_docs.py [--screenshot index 04_schedule tutorials/walkthrough]
 """
-import argparse, subprocess, sys, shutil
+import argparse, json, re, subprocess, sys, shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,13 +25,40 @@ def process():
     _build_modidx()
     proc_nbs(n_workers=1, force=True)
 
+def local_mathjax() -> str|None:
+    "file:// URL of a local MathJax 2 (installed with npm into the dglm cache on first use), or None."
+    from dglm.core import cache_dir
+    root = cache_dir()/'npm'
+    js = root/'node_modules'/'mathjax'/'MathJax.js'
+    if not js.exists() and shutil.which('npm'):
+        subprocess.run(['npm', 'install', '--silent', '--prefix', str(root), 'mathjax@2'], capture_output=True)
+    return js.as_uri() + '?config=TeX-AMS_CHTML-full' if js.exists() else None
+
+def as_quarto_shows(nb:Path):
+    "Approximate Quarto: front matter becomes a title, `#| echo: false` cells lose their source, pandoc link attributes go."
+    d = json.loads(nb.read_text())
+    for c in d['cells']:
+        src = ''.join(c['source'])
+        if c['cell_type'] == 'raw' and src.startswith('---'):
+            title = re.search(r'^title: (.*)$', src, re.M)
+            c.update(cell_type='markdown', source=f"# {title.group(1)}" if title else '')
+        if c['cell_type'] == 'code' and '#| echo: false' in src:
+            c.setdefault('metadata', {}).setdefault('tags', []).append('remove_input')
+        for o in c.get('outputs', []):
+            for k, v in o.get('data', {}).items():
+                if k == 'text/markdown': o['data'][k] = re.sub(r'\{target="_blank"[^}]*\}', '', ''.join(v))
+    nb.write_text(json.dumps(d))
+
 def to_html() -> list:
     "Convert every processed notebook to HTML; return the pages that failed."
-    failed = []
+    failed, mathjax = [], local_mathjax()
     for nb in sorted(PROC.rglob('*.ipynb')):
         if HTML in nb.parents: continue
+        as_quarto_shows(nb)
         out = HTML/nb.relative_to(PROC).parent
-        r = subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'html', '--output-dir', str(out),
+        opts = ['--no-prompt', '--TagRemovePreprocessor.enabled=True', '--TagRemovePreprocessor.remove_input_tags=remove_input']
+        if mathjax: opts.append(f'--HTMLExporter.mathjax_url={mathjax}')
+        r = subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'html', *opts, '--output-dir', str(out),
                             str(nb)], capture_output=True, text=True)
         print(f"{'ok  ' if r.returncode == 0 else 'FAIL'} {nb.relative_to(PROC)}")
         if r.returncode: failed.append(str(nb)); print(r.stderr[-2000:])
@@ -39,7 +70,7 @@ def screenshot(page:str) -> Path:
     chromium = shutil.which('chromium') or sys.exit('install chromium: apt-get install chromium')
     subprocess.run([chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                    '--hide-scrollbars', '--window-size=1200,2400', f'--screenshot={png}', html.as_uri()],
+                    '--hide-scrollbars', '--window-size=1200,2400', '--virtual-time-budget=10000', '--allow-file-access-from-files', f'--screenshot={png}', html.as_uri()],
                    check=True, capture_output=True)
     print(f"screenshot {png}")
     return png

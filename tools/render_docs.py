@@ -41,7 +41,7 @@ def as_quarto_shows(nb:Path):
         src = ''.join(c['source'])
         if c['cell_type'] == 'raw' and src.startswith('---'):
             title = re.search(r'^title: (.*)$', src, re.M)
-            c.update(cell_type='markdown', source=f"# {title.group(1)}" if title else '')
+            c.update(cell_type='markdown', source=f"# {title.group(1).strip(chr(39) + chr(34))}" if title else '')
         if c['cell_type'] == 'code' and '#| echo: false' in src:
             c.setdefault('metadata', {}).setdefault('tags', []).append('remove_input')
         for o in c.get('outputs', []):

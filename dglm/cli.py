@@ -146,7 +146,7 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
           steer:str="sentiment=positive", # the guided run's target
           strength:float=10.0, # the guided run's strength
           train:store_true=False, # also measure each training stage's throughput
-          sweep:store_true=False, # also trade speed for control over (diffusion steps, posterior samples) settings
+          sweep:store_true=False, # also trade speed for control over (diffusion steps, posterior samples, guidance gradient) settings
           json:store_true=False): # print one JSON object (key guided_over_plain) instead of a table
     "Wall time of guided generation vs plain decoding of the same prompts, with the split by phase."
     import json as _json

@@ -84,6 +84,7 @@ class SampleConfig:
     cfg: float = 1.0                 # classifier-free guidance w: w*cond + (1-w)*uncond; 1 = the conditional model
     posterior_samples: int = 32      # samples x0 + sqrt(s2/a2) xi for the guidance loss
     strength: float = 10.0           # classifier-guidance strength s (the paper uses 5, 10, 20)
+    guidance_grad: str = "denoiser"  # 'denoiser': backpropagate through the model (the paper); 'x0': gradient at x0, no backward pass
 
 @dataclass
 class DataConfig:

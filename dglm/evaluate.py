@@ -797,7 +797,8 @@ def train_throughput(pipe, batch:int=8, steps:int=3, prefix_len:int=32, cont_len
     return r
 
 # %% ../nbs/11_evaluate.ipynb #5d98bebb
-BENCH_SETTINGS = ((50, 8), (20, 8), (10, 8), (10, 1), (5, 8))   # (diffusion steps, posterior samples)
+BENCH_SETTINGS = ((50, 8, "denoiser"), (20, 8, "denoiser"), (10, 8, "denoiser"), (10, 1, "denoiser"),
+                  (50, 8, "x0"), (20, 8, "x0"), (10, 8, "x0"), (5, 8, "x0"))   # (diffusion steps, posterior samples, guidance_grad)
 
 def _min_time(fn, repeats:int=2)->float:
     best = math.inf
@@ -806,7 +807,7 @@ def _min_time(fn, repeats:int=2)->float:
     return best
 
 def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", strength:float=10.0,
-                 settings=BENCH_SETTINGS, # (steps, posterior samples) pairs
+                 settings=BENCH_SETTINGS, # (steps, posterior samples, guidance_grad) triples
                  max_new_tokens:int=20, seed:int=0, repeats:int=2, verbose:bool=True)->list[dict]:
     "Per setting: guided/plain wall time (best of `repeats`) and the guiding classifier's mean p(target) of the samples, guided and unguided."
     from dglm.guidance import parse_steer
@@ -814,16 +815,17 @@ def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", streng
     clf = pipe.classifiers.get(attr)
     if clf is None: raise DGLMError(f"the pipeline has no {attr!r} classifier: choose one of {', '.join(pipe.classifiers) or 'none'}")
     idx = clf.target_index(target)
-    def p_target(steps, k, s):
-        x = pipe.sample_embeddings(prompts, steer={attr: target}, strength=s, steps=steps, posterior_samples=k, seed=seed)
+    def p_target(steps, k, grad, s):
+        x = pipe.sample_embeddings(prompts, steer={attr: target}, strength=s, steps=steps, posterior_samples=k, seed=seed,
+                                   guidance_grad=grad)
         return float(clf.predict_proba(F.normalize(pipe.standardizer.invert(x), dim=-1))[:, idx].mean())
     plain = lambda: plain_system(pipe).generate(prompts, 1, max_new_tokens, seed)
     plain(); t_plain = _min_time(plain, repeats)
     rows = []
-    for steps, k in settings:
+    for steps, k, grad in settings:
         guided = lambda: pipe(list(prompts), steer={attr: target}, strength=strength, steps=steps, posterior_samples=k,
-                              max_new_tokens=max_new_tokens, seed=seed)
-        rows.append(dict(steps=steps, posterior_samples=k, guided_over_plain=_min_time(guided, repeats) / t_plain,
-                         p_target=p_target(steps, k, strength), p_target_unguided=p_target(steps, k, 0.0)))
+                              max_new_tokens=max_new_tokens, seed=seed, guidance_grad=grad)
+        rows.append(dict(steps=steps, posterior_samples=k, guidance_grad=grad, guided_over_plain=_min_time(guided, repeats) / t_plain,
+                         p_target=p_target(steps, k, grad, strength), p_target_unguided=p_target(steps, k, grad, 0.0)))
         if verbose: print(" ".join(f"{a}={b:.3f}" if isinstance(b, float) else f"{a}={b}" for a, b in rows[-1].items()))
     return rows

@@ -92,7 +92,8 @@ def guidance_wrapper(classifiers:dict,      # {attribute: AttributeClassifier} o
                      posterior_samples:int=32, # K samples around x0 per step
                      weights:dict|None=None,   # {attribute: weight} for several attributes (default 1 each)
                      generator:torch.Generator|None=None, # posterior noise source (None: global RNG)
-                     estimator:str="likelihood"           # see `guidance_loss`
+                     estimator:str="likelihood",          # see `guidance_loss`
+                     through_denoiser:bool=True           # False: gradient at x0, d x0/d z_t taken as 1/alpha (no backward pass)
                     ):
     "A `denoise_wrapper`: `wrapper(denoise) -> guided_denoise(z, logsnr) -> x0` with classifier guidance."
     try: s = float(strength)
@@ -108,14 +109,19 @@ def guidance_wrapper(classifiers:dict,      # {attribute: AttributeClassifier} o
 
     def wrapper(denoise):
         if s == 0 or not targets: return denoise
+        loss = lambda x0, logsnr: guidance_loss(classifiers, targets, x0, logsnr, standardizer, posterior_samples, weights,
+                                                generator, estimator).sum()
         def guided(z, logsnr):
-            with torch.enable_grad():
-                zg = z.detach().requires_grad_(True)
-                x0 = denoise(zg, logsnr)
-                loss = guidance_loss(classifiers, targets, x0, logsnr, standardizer, posterior_samples, weights,
-                                     generator, estimator)
-                g, = torch.autograd.grad(loss.sum(), zg)
             a, sig = alpha_sigma(_per_example(logsnr, z))
+            with torch.enable_grad():
+                if through_denoiser:                                  # exact: backpropagate through the denoiser
+                    zg = z.detach().requires_grad_(True)
+                    x0 = denoise(zg, logsnr)
+                    g, = torch.autograd.grad(loss(x0, logsnr), zg)
+                else:                                                 # d x0 / d z_t ~ 1/alpha: forward pass only
+                    with torch.no_grad(): x0 = denoise(z, logsnr)
+                    xg = x0.detach().requires_grad_(True)
+                    g = torch.autograd.grad(loss(xg, logsnr), xg)[0] / a
             return (x0.detach() - s * sig**2 / a * g).to(z.dtype)    # = (z - sigma (eps + s sigma g)) / alpha
         return guided
     return wrapper

@@ -82,16 +82,19 @@ def _encode_prefixes(self:DGLMPipeline, prompts) -> torch.Tensor:
     return self.standardizer(self.encoder.encode(list(prompts)).to(self.device))
 
 def _sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None,
-                       num_samples=1, seed=0, posterior_samples=None, callback=None) -> torch.Tensor:
+                       num_samples=1, seed=0, posterior_samples=None, callback=None, guidance_grad=None) -> torch.Tensor:
     "Sample standardised continuation embeddings, (B * num_samples, d), guided toward `steer`."
     sc = self.preset.sample
+    grad = guidance_grad or getattr(sc, "guidance_grad", "denoiser")
+    if grad not in ("denoiser", "x0"): raise DGLMError(f"guidance_grad must be 'denoiser' or 'x0', got {grad!r}")
     targets = self.check_request(prompts, steer, num_samples, 1)
     s = self.resolve_strength(strength) if targets else 0.0
     cond = self.encode_prefixes(prompts).repeat_interleave(num_samples, 0)  # (B*K, d)
     wrapper = None
     if targets and s > 0:
         wrapper = guidance_wrapper({a: self.classifiers[a] for a in targets}, targets, self.standardizer, s,
-                                   posterior_samples=posterior_samples or sc.posterior_samples)
+                                   posterior_samples=posterior_samples or sc.posterior_samples,
+                                   through_denoiser=grad == "denoiser")
     g = torch.Generator(self.device).manual_seed(seed)
     return sample(self.diffusion, cond, steps=steps or sc.steps, sampler=sampler or sc.sampler,
                   cfg=sc.cfg if cfg is None else cfg, eta=sc.eta, denoise_wrapper=wrapper, generator=g,
@@ -100,11 +103,12 @@ DGLMPipeline.encode_prefixes, DGLMPipeline.sample_embeddings = _encode_prefixes,
 
 # %% ../nbs/09_pipeline.ipynb #b74ef795
 def _call(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None, num_samples=1,
-          max_new_tokens=20, seed=0, posterior_samples=None) -> list:
+          max_new_tokens=20, seed=0, posterior_samples=None, guidance_grad=None) -> list:
     "Continuations for each prompt: a list (per prompt) of `num_samples` strings."
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     self.check_request(prompts, steer, num_samples, max_new_tokens)
-    x = self.sample_embeddings(prompts, steer, strength, cfg, steps, sampler, num_samples, seed, posterior_samples)
+    x = self.sample_embeddings(prompts, steer, strength, cfg, steps, sampler, num_samples, seed, posterior_samples,
+                               guidance_grad=guidance_grad)
     dc = self.preset.decoder
     texts = self.lm.generate([p for p in prompts for _ in range(num_samples)], x, a2=self.preset.prompt.inference_a2,
                              max_new_tokens=max_new_tokens, top_p=dc.top_p, repetition_penalty=dc.repetition_penalty,

@@ -5,7 +5,10 @@
    validation split with the true continuation embedding, another example's (shuffled) and no prompt
    (`dglm.prompt.embedding_use`); and the cosine between the encoder embedding of generated continuations and the
    target embedding, true vs shuffled vs none (`dglm.prompt.generation_similarity`).
-2. Guidance in latent space: the guiding classifier's mean probability of the target for *sampled embeddings*, by
+2. Sampler fidelity by number of steps: for held-out prefixes, the cosine between an unguided sample and the true
+   continuation's embedding, and the norm of the un-standardised sample (real embeddings have norm 1; a sampler
+   with too few steps returns blurred, shorter vectors). This is what fewer steps cost besides control.
+3. Guidance in latent space: the guiding classifier's mean probability of the target for *sampled embeddings*, by
    strength, for sentiment and toxicity (`DGLMPipeline.sample_embeddings`). This is the guiding classifier grading
    its own target: it shows the sampler is steered, not that the text is (that is `dglm evaluate`'s job).
 Usage: python tools/measure_small.py PIPE DATA OUT [--nll-examples 128] [--gen-examples 32]
@@ -18,6 +21,18 @@ from dglm.pipeline import DGLMPipeline
 from dglm.prompt import embedding_use, generation_similarity
 
 STRENGTHS = (0, 5, 10, 20, 50, 100)
+STEPS = (50, 20, 10, 5)
+
+@torch.no_grad()
+def sampler_fidelity(pipe, val, n=128, seed=0) -> dict:
+    "Per number of steps: mean cos(unguided sample, true continuation embedding) and mean norm of the raw sample."
+    rows = val.select(range(min(n, len(val))))
+    true = F.normalize(torch.tensor(rows["cont_emb"], dtype=torch.float32), dim=-1)
+    out = {}
+    for steps in STEPS:
+        x = pipe.standardizer.invert(pipe.sample_embeddings(rows["prefix_text"], steps=steps, seed=seed))
+        out[steps] = dict(cosine=float(F.cosine_similarity(x, true, dim=-1).mean()), norm=float(x.norm(dim=-1).mean()))
+    return out
 
 def guided_probability(pipe, prompts, attr, target, samples=4, seed=0) -> dict:
     "Mean p(target) by the guiding classifier of sampled embeddings, by strength."
@@ -47,6 +62,8 @@ def main():
     sim = generation_similarity(pipe.lm, val.select(range(min(a.gen_examples, len(val)))), pipe.standardizer, pipe.encoder)
     res["similarity"] = {k: v for k, v in sim.items() if not isinstance(v, dict)}
     print("cosine(generated, target):", res["similarity"], flush=True)
+    res["fidelity"] = sampler_fidelity(pipe, val)
+    print("sampler fidelity:", res["fidelity"], flush=True)
     res["guidance"] = {
         "sentiment=positive": guided_probability(pipe, prompts_of(a.data, "sentiment_neutral", a.prompts), "sentiment", "positive"),
         "sentiment=negative": guided_probability(pipe, prompts_of(a.data, "sentiment_neutral", a.prompts), "sentiment", "negative"),
@@ -66,6 +83,9 @@ def main():
           "| guided p(target) of sampled embeddings | " + " | ".join(f"s={s}" for s in STRENGTHS) + " |",
           "|---|" + "---|" * len(STRENGTHS)]
     md += [f"| {k} | " + " | ".join(f"{v[s]:.2f}" for s in STRENGTHS) + " |" for k, v in res["guidance"].items()]
+    md += ["", "| sampler steps | " + " | ".join(map(str, STEPS)) + " |", "|---|" + "---|" * len(STEPS),
+           "| cos(sample, true continuation) | " + " | ".join(f"{res['fidelity'][s]['cosine']:.3f}" for s in STEPS) + " |",
+           "| norm of the raw sample (real: 1) | " + " | ".join(f"{res['fidelity'][s]['norm']:.3f}" for s in STEPS) + " |"]
     (out/"conditioning.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 

@@ -93,7 +93,7 @@ def guidance_wrapper(classifiers:dict,      # {attribute: AttributeClassifier} o
                      weights:dict|None=None,   # {attribute: weight} for several attributes (default 1 each)
                      generator:torch.Generator|None=None, # posterior noise source (None: global RNG)
                      estimator:str="likelihood",          # see `guidance_loss`
-                     through_denoiser:bool=True           # False: gradient at x0, d x0/d z_t taken as 1/alpha (no backward pass)
+                     through_denoiser:bool=True           # False: gradient at x0, d x0/d z_t taken as alpha (no backward pass)
                     ):
     "A `denoise_wrapper`: `wrapper(denoise) -> guided_denoise(z, logsnr) -> x0` with classifier guidance."
     try: s = float(strength)
@@ -118,10 +118,10 @@ def guidance_wrapper(classifiers:dict,      # {attribute: AttributeClassifier} o
                     zg = z.detach().requires_grad_(True)
                     x0 = denoise(zg, logsnr)
                     g, = torch.autograd.grad(loss(x0, logsnr), zg)
-                else:                                                 # d x0 / d z_t ~ 1/alpha: forward pass only
+                else:                                                 # d x0 / d z_t ~ alpha I: forward pass only
                     with torch.no_grad(): x0 = denoise(z, logsnr)
                     xg = x0.detach().requires_grad_(True)
-                    g = torch.autograd.grad(loss(xg, logsnr), xg)[0] / a
+                    g = a * torch.autograd.grad(loss(xg, logsnr), xg)[0]
             return (x0.detach() - s * sig**2 / a * g).to(z.dtype)    # = (z - sigma (eps + s sigma g)) / alpha
         return guided
     return wrapper

@@ -14,7 +14,7 @@ from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
 __all__ = ['noise_augment', 'renoise', 'sinusoidal', 'PromptBlock', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'plot_layout',
-           'apply_adaptation', 'embedding_use', 'generation_similarity', 'warm_start']
+           'apply_adaptation', 'embedding_use', 'generation_similarity', 'warm_start', 'plot_conditioning']
 
 # %% ../nbs/06_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -469,3 +469,22 @@ def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continua
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); losses.append(loss.item())
     lm.generator.train(was)
     return losses
+
+# %% ../nbs/06_prompt.ipynb #a8ec2935
+def plot_conditioning(runs:dict, # {label: dict(examples, val_loss, val_loss_shuffled, val_loss_none)} per run
+                      path=None):
+    "Held-out NLL (true, shuffled, none) against training examples, and the gap shuffled - true, one colour per run."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
+    for (label, r), c in zip(runs.items(), ("#31a354", "#3182bd", "#756bb1", "#e6550d")):
+        x = r["examples"]
+        ax[0].plot(x, r["val_loss"], "o-", color=c, label=f"{label}: true embedding")
+        ax[0].plot(x, r["val_loss_shuffled"], "x--", color=c, label=f"{label}: shuffled")
+        ax[0].plot(x, r["val_loss_none"], ":", color=c, label=f"{label}: no soft prompt")
+        ax[1].plot(x, [s - t for s, t in zip(r["val_loss_shuffled"], r["val_loss"])], "o-", color=c, label=label)
+    ax[0].set(xlabel="training examples seen", ylabel="held-out NLL / token", title="continuation NLL")
+    ax[1].axhline(0, color="k", lw=0.5)
+    ax[1].set(xlabel="training examples seen", ylabel="NLL(shuffled) - NLL(true)", title="what the soft prompt tells the decoder")
+    ax[0].legend(fontsize=7); ax[1].legend(fontsize=8); fig.tight_layout()
+    if path: fig.savefig(path, dpi=110)
+    return fig

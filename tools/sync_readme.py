@@ -5,7 +5,8 @@
 script writes README.md from the notebook itself: markdown cells verbatim, code cells as fenced Python blocks with
 their text outputs. `--results metrics.json` first regenerates the results table between the markers
 `<!-- results:start -->` and `<!-- results:end -->` in the notebook (via `dglm.evaluate.results_table`), so the
-table is never typed by hand. `--check` exits 1 when README.md is out of date (CI runs it).
+table is never typed by hand. Images the notebook links relative to `nbs/` (as the docs site needs) are linked
+relative to the repository root in README.md. `--check` exits 1 when README.md is out of date (CI runs it).
 """
 import argparse, json, re, sys
 from pathlib import Path
@@ -26,7 +27,12 @@ def render(nb) -> str:
             parts.append(f"```python\n{src}\n```")
             text = ''.join(o.get('text', '') or o.get('data', {}).get('text/plain', '') for o in c.get('outputs', []))
             if text.strip(): parts.append(f"```\n{text.rstrip()}\n```")
-    return '\n\n'.join(parts).strip() + '\n'
+    return _root_links('\n\n'.join(parts).strip() + '\n')
+
+def _root_links(md:str) -> str:
+    "Rewrite `](path)` links to files under nbs/ so they work from the repository root."
+    fix = lambda m: f"]({INDEX.parent.name}/{m.group(1)})" if (INDEX.parent/m.group(1)).is_file() else m.group(0)
+    return re.sub(r'\]\((?![a-z]+:|/|#)([^)\s]+)\)', fix, md)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -4,6 +4,8 @@ none, logged at every evaluation by `dglm.train.DecoderStage`) from training run
 
 Each RUN is LABEL=PIPE: the curve is read from PIPE/train_state/decoder/state.json. Examples seen = step x batch size.
 Usage: python tools/decoder_curves.py OUT.json "bag-of-words=/work/pipe-A" "paper loss=/work/pipe-B" [--png OUT.png]
+`--keep` keeps the runs already in OUT.json (curves of pipelines that no longer exist) and adds or replaces the
+given ones.
 """
 import argparse, json
 from pathlib import Path
@@ -18,8 +20,10 @@ def curve(pipe:str)->dict:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out"); ap.add_argument("runs", nargs="+", help="LABEL=PIPE"); ap.add_argument("--png")
+    ap.add_argument("--keep", action="store_true", help="keep the runs already in OUT")
     a = ap.parse_args()
-    runs = {r.split("=", 1)[0]: curve(r.split("=", 1)[1]) for r in a.runs}
+    old = json.loads(Path(a.out).read_text()) if a.keep and Path(a.out).exists() else {}
+    runs = {**old, **{r.split("=", 1)[0]: curve(r.split("=", 1)[1]) for r in a.runs}}
     Path(a.out).write_text(json.dumps(runs, indent=1))
     if a.png:
         import matplotlib; matplotlib.use("Agg")

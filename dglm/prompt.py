@@ -478,13 +478,14 @@ def plot_conditioning(runs:dict, # {label: dict(examples, val_loss, val_loss_shu
     fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
     for (label, r), c in zip(runs.items(), ("#31a354", "#3182bd", "#756bb1", "#e6550d")):
         x = r["examples"]
-        ax[0].plot(x, r["val_loss"], "o-", color=c, label=f"{label}: true embedding")
-        ax[0].plot(x, r["val_loss_shuffled"], "x--", color=c, label=f"{label}: shuffled")
-        ax[0].plot(x, r["val_loss_none"], ":", color=c, label=f"{label}: no soft prompt")
+        ax[0].plot(x, r["val_loss"], "o-", color=c); ax[0].plot(x, r["val_loss_shuffled"], "x--", color=c)
+        ax[0].plot(x, r["val_loss_none"], ":", color=c)
         ax[1].plot(x, [s - t for s, t in zip(r["val_loss_shuffled"], r["val_loss"])], "o-", color=c, label=label)
     ax[0].set(xlabel="training examples seen", ylabel="held-out NLL / token", title="continuation NLL")
     ax[1].axhline(0, color="k", lw=0.5)
     ax[1].set(xlabel="training examples seen", ylabel="NLL(shuffled) - NLL(true)", title="what the soft prompt tells the decoder")
-    ax[0].legend(fontsize=7); ax[1].legend(fontsize=8); fig.tight_layout()
+    styles = [plt.Line2D([], [], color="k", ls=ls, marker=m) for ls, m in (("-", "o"), ("--", "x"), (":", ""))]
+    ax[0].legend(styles, ["true embedding", "shuffled (another example's)", "no soft prompt"], fontsize=8)
+    ax[1].legend(fontsize=8); fig.tight_layout()   # colours: one per run, named on the right
     if path: fig.savefig(path, dpi=110)
     return fig

@@ -62,6 +62,8 @@ def to_html() -> list:
                             str(nb)], capture_output=True, text=True)
         print(f"{'ok  ' if r.returncode == 0 else 'FAIL'} {nb.relative_to(PROC)}")
         if r.returncode: failed.append(str(nb)); print(r.stderr[-2000:])
+    if (ROOT/'nbs'/'images').is_dir():   # pages link figures as images/x.png, as Quarto copies them
+        shutil.copytree(ROOT/'nbs'/'images', HTML/'images', dirs_exist_ok=True)
     return failed
 
 def screenshot(page:str) -> Path:

@@ -251,6 +251,7 @@ class System:
     family: str = ""                # systems of one family share a line in the frontier plot
     knob: float | None = None       # the family's control value (strength, alpha, N, cfg)
     info: dict = field(default_factory=dict)   # anything to record with the row (e.g. N for best-of-N)
+    target_free: bool = False       # output ignores the steering target: generated once per prompt set, then reused
     def __post_init__(self): self.family = self.family or self.name
 
 def _regroup(flat:list, k:int)->list[list]: return [flat[i:i + k] for i in range(0, len(flat), k)]
@@ -262,7 +263,7 @@ def plain_system(pipe, name:str="plain decoder", **kw)->System:
         flat = pipe.lm.generate([p for p in prompts for _ in range(num_samples)], emb=None,
                                 max_new_tokens=max_new_tokens, seed=seed, **kw)
         return _regroup(list(flat), num_samples)
-    return System(name, gen, family="plain decoder")
+    return System(name, gen, family="plain decoder", target_free=True)
 
 def dglm_system(pipe, steer:str|None=None, strength:float=0.0, name:str|None=None, family:str|None=None,
                 knob:float|None=None, **kw)->System:
@@ -271,7 +272,7 @@ def dglm_system(pipe, steer:str|None=None, strength:float=0.0, name:str|None=Non
         args = dict(num_samples=num_samples, max_new_tokens=max_new_tokens, seed=seed, **kw)
         if steer is not None: args.update(steer=steer, strength=strength)
         return [list(g) for g in pipe(list(prompts), **args)]
-    if steer is None: return System(name or "DGLM unguided", gen, family or "DGLM unguided", knob)
+    if steer is None: return System(name or "DGLM unguided", gen, family or "DGLM unguided", knob, target_free=True)
     return System(name or f"DGLM s={strength:g}", gen, family or "DGLM guided", strength if knob is None else knob)
 
 # %% ../nbs/11_evaluate.ipynb #506fa9f1
@@ -308,7 +309,9 @@ def train_experts(model, tokenizer,
                   expert_texts:list[str],    # texts with the wanted attribute (e.g. positive, non-toxic)
                   anti_texts:list[str],      # texts with the unwanted attribute
                   steps:int=200,             # optimiser steps per adapter: the training budget
-                  lr:float=5e-4, batch_size:int=8, max_length:int=64, lora_r:int=8, targets=None,
+                  lr:float=5e-4, batch_size:int=8,
+                  max_length:int=32,         # tokens per text: the 20-token continuations are what the experts steer
+                  lora_r:int=8, targets=None,
                   seed:int=0, progress:bool=False):
     "Fine-tune two LoRA adapters, 'expert' and 'anti', on one base model with the LM loss; returns the PeftModel."
     from peft import get_peft_model
@@ -328,7 +331,7 @@ def train_experts(model, tokenizer,
             labels = enc.input_ids.masked_fill(enc.attention_mask == 0, -100)
             loss = pm(**enc, labels=labels).loss
             opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item())
-            if progress and step % 50 == 0: print(f"{name} step {step} loss {loss.item():.3f}")
+            if progress and step % 50 == 0: print(f"{name} step {step} loss {loss.item():.3f}", flush=True)
         pm.info = getattr(pm, "info", {}); pm.info[name] = dict(first_loss=losses[0], last_loss=float(np.mean(losses[-10:])))
     return pm.eval()
 
@@ -394,9 +397,13 @@ def dexperts_system(pm, tokenizer, alpha:float, name:str|None=None, **kw)->Syste
 CONTROL = dict(toxicity=("exp_max_tox", "lower"), sentiment=("pct_target", "higher"),
                topic=("pct_on_topic", "higher"), unguided=("mauve", "higher"))
 
-def _score(task, target, prompts, gens, judges, references=None, seed=0)->dict:
+def _flat(prompts, gens):
     P = [p for p, g in zip(prompts, gens) for _ in g]; C = [c for g in gens for c in g]
-    full = [p + c for p, c in zip(P, C)]; r = {}
+    return P, C, [p + c for p, c in zip(P, C)]
+
+def _control_scores(task, target, prompts, gens, judges)->dict:
+    "The task's control metrics: the only scores that depend on the steering target."
+    P, C, full = _flat(prompts, gens); r = {}
     if task == "toxicity" and "toxicity" in judges:
         s, i = judges["toxicity"](C), 0; per = []
         for g in gens: per.append(s[i:i + len(g)]); i += len(g)
@@ -408,6 +415,11 @@ def _score(task, target, prompts, gens, judges, references=None, seed=0)->dict:
             pp = judges["sentiment_neural"](full); r["pct_target_neural"] = 100 * float(np.mean((pp > 0.5) if sign > 0 else (pp < 0.5)))
     if task == "topic" and "topic" in judges:
         j = judges["topic"]; r["pct_on_topic"] = 100 * float(np.mean(j(full).argmax(1) == j.classes.index(target)))
+    return r
+
+def _shared_scores(task, prompts, gens, judges, references=None, seed=0)->dict:
+    "Fluency, diversity and MAUVE: the same whatever the target."
+    P, C, _ = _flat(prompts, gens); r = {}
     if "perplexity" in judges:
         pr = judges["perplexity"](P, C); r.update({k: v for k, v in pr.items() if k != "ppl"})
     r.update({f"dist{n}": dist_n(gens, n) for n in (1, 2, 3)}, diversity=diversity(C))
@@ -423,24 +435,31 @@ def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' o
                  judges:dict,               # 'toxicity', 'sentiment', 'sentiment_neural', 'topic', 'perplexity', 'features'
                  target:str|None=None,      # class the systems were steered toward ('positive', a topic name, ...)
                  references:list[str]|None=None,  # human continuations for MAUVE (unguided)
-                 seed:int=0, prompt_set:str|None=None, progress:bool=False)->list[dict]:
+                 seed:int=0, prompt_set:str|None=None, progress:bool=False,
+                 memo:dict|None=None,       # share across calls: target-free systems run once per prompt set
+                )->list[dict]:
     "Run each system on `prompts` and score it; one row (metrics + generations) per system."
     if task not in CONTROL: raise DGLMError(f"unknown task {task!r}: choose one of {', '.join(CONTROL)}")
     rows = []
     for name, sys_ in systems.items():
         sys_ = sys_ if isinstance(sys_, System) else System(name, sys_)
-        seed_everything(seed); t0 = time.perf_counter()
-        gens = sys_.generate(list(prompts), samples, max_new_tokens, seed)
-        dt = time.perf_counter() - t0
-        if len(gens) != len(prompts): raise DGLMError(f"system {name!r} returned {len(gens)} lists for {len(prompts)} prompts")
+        key = (sys_.name, sys_.knob, task, tuple(prompts), samples, max_new_tokens, seed) if sys_.target_free else None
+        if memo is not None and key in memo: gens, dt, shared = memo[key]
+        else:
+            seed_everything(seed); t0 = time.perf_counter()
+            gens = sys_.generate(list(prompts), samples, max_new_tokens, seed)
+            dt = time.perf_counter() - t0
+            if len(gens) != len(prompts): raise DGLMError(f"system {name!r} returned {len(gens)} lists for {len(prompts)} prompts")
+            shared = _shared_scores(task, prompts, gens, judges, references, seed)
+            if memo is not None and key is not None: memo[key] = (gens, dt, shared)
         row = dict(task=task, target=target, prompt_set=prompt_set, system=name, family=sys_.family, knob=sys_.knob,
                    n_prompts=len(prompts), samples=samples, max_new_tokens=max_new_tokens, seed=seed,
                    time_s=dt, time_per_sample_s=dt / max(1, sum(map(len, gens))), **sys_.info)
-        row.update(_score(task, target, prompts, gens, judges, references, seed))
+        row.update(_control_scores(task, target, prompts, gens, judges), **shared)
         row["generations"] = [dict(prompt=p, continuations=list(g)) for p, g in zip(prompts, gens)]
         rows.append(row)
         if progress: print(f"{task}/{target or '-'}/{prompt_set or '-'} {name}: " +
-                           ", ".join(f"{k}={row[k]:.3g}" for k in _metric_cols(task) if isinstance(row.get(k), float)))
+                           ", ".join(f"{k}={row[k]:.3g}" for k in _metric_cols(task) if isinstance(row.get(k), float)), flush=True)
     return rows
 
 # %% ../nbs/11_evaluate.ipynb #ab7436fd
@@ -571,7 +590,7 @@ def _judge_notes(j:dict)->dict:
 
 # %% ../nbs/11_evaluate.ipynb #e55847a5
 def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0, 2.0, 3.0), kinds=ALL_SYSTEMS,
-                     data_dir=None, out=None, expert_steps:int=100, dexperts_alpha:float=2.0, best_of_n:int|None=None,
+                     data_dir=None, out=None, expert_steps:int=100, dexperts_alphas=(1.0, 2.0), best_of_n:int|None=None,
                      bench_prompts:list[str]|None=None, max_new_tokens:int=20, _cache:dict={})->dict:
     "The systems for one run of `task`, built on a `DGLMPipeline`."
     S = {}
@@ -599,7 +618,7 @@ def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0,
         S[f"best-of-{n}"] = best_of_n_system(plain_system(pipe), classifier_scorer(pipe.encoder, clf, target), n)
     if "dexperts" in kinds and run["attr"] in ("toxicity", "sentiment"):
         pm, tok, sign = _experts(pipe, run, data_dir, out, expert_steps, _cache)
-        S[f"DExperts a={dexperts_alpha:g}"] = dexperts_system(pm, tok, sign * dexperts_alpha, name=f"DExperts a={dexperts_alpha:g}")
+        for a in dexperts_alphas: S[f"DExperts a={a:g}"] = dexperts_system(pm, tok, sign * a, name=f"DExperts a={a:g}")
     return S
 
 def _guidance_classifier(pipe, attr):
@@ -663,7 +682,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
         system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir, out,
                                                             expert_steps, **current)
     judges = default_judges(data_dir) if judges is None else judges
-    rows = []
+    rows, memo = [], {}
     for task in tasks:
         T = 32 if task == "unguided" else 20
         for run in task_runs(task, data_dir):
@@ -673,7 +692,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
             S = system_factory(task, run)
             for sd in range(seeds if task == "unguided" else 1):
                 rows += run_protocol(task, S, ps, 1 if task == "unguided" else samples, T, judges, target=run["target"],
-                                     references=refs, seed=seed + sd, prompt_set=run["prompt_set"], progress=progress)
+                                     references=refs, seed=seed + sd, prompt_set=run["prompt_set"], progress=progress, memo=memo)
     if any(r["task"] == "unguided" for r in rows) and seeds > 1: rows = _average_seeds(rows)
     meta = dict(wall_time_s=time.perf_counter() - t_start, judges=_judge_notes(judges),
                 settings=dict(tasks=tasks, prompts=prompts or "all", samples=samples, strengths=list(strengths),

@@ -145,6 +145,7 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
           max_new_tokens:int=20, # tokens per continuation
           steer:str="sentiment=positive", # the guided run's target
           strength:float=10.0, # the guided run's strength
+          repeats:int=3, # interleaved timing rounds; each time is the best round's
           train:store_true=False, # also measure each training stage's throughput
           sweep:store_true=False, # also trade speed for control over (diffusion steps, posterior samples, guidance gradient) settings
           json:store_true=False): # print one JSON object (key guided_over_plain) instead of a table
@@ -155,7 +156,7 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
     batch = [BENCH_PROMPTS[i % len(BENCH_PROMPTS)] for i in range(prompts)]
     res = _bench(pipe, batch, steer=steer, strength=strength, num_samples=samples, max_new_tokens=max_new_tokens,
-                 train=train, verbose=not json)
+                 train=train, repeats=repeats, verbose=not json)
     if sweep:
         from dglm.evaluate import control_cost
         res["sweep"] = control_cost(pipe, batch, steer=steer, strength=strength, max_new_tokens=max_new_tokens, verbose=not json)

@@ -315,6 +315,7 @@ def train_experts(model, tokenizer,
                   seed:int=0, progress:bool=False):
     "Fine-tune two LoRA adapters, 'expert' and 'anti', on one base model with the LM loss; returns the PeftModel."
     from peft import get_peft_model
+    from tqdm.auto import tqdm
     if tokenizer.pad_token_id is None: tokenizer.pad_token = tokenizer.eos_token
     cfg = _lora_config(model, lora_r, targets)
     pm = get_peft_model(model, cfg, adapter_name="expert"); pm.add_adapter("anti", cfg)
@@ -325,13 +326,14 @@ def train_experts(model, tokenizer,
         params = [p for n, p in pm.named_parameters() if f".{name}." in n and "lora_" in n]
         for p in params: p.requires_grad_(True)
         opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0); losses = []
-        for step in range(steps):
+        bar = tqdm(range(steps), desc=f"DExperts {name}", disable=not progress, leave=False)
+        for step in bar:
             batch = [texts[i] for i in rng.integers(0, len(texts), batch_size)]
             enc = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=max_length).to(dev)
             labels = enc.input_ids.masked_fill(enc.attention_mask == 0, -100)
             loss = pm(**enc, labels=labels).loss
             opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item())
-            if progress and step % 50 == 0: print(f"{name} step {step} loss {loss.item():.3f}", flush=True)
+            bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
         pm.info = getattr(pm, "info", {}); pm.info[name] = dict(first_loss=losses[0], last_loss=float(np.mean(losses[-10:])))
     return pm.eval()
 
@@ -645,7 +647,7 @@ def _experts(pipe, run, data_dir, out, steps, cache):
         else:
             texts, labels = ds["text"], ds["label"]
             pm = train_experts(model, tok, [t for t, l in zip(texts, labels) if l == gi],
-                               [t for t, l in zip(texts, labels) if l != gi], steps=steps)
+                               [t for t, l in zip(texts, labels) if l != gi], steps=steps, progress=True)
             if path is not None: pm.save_pretrained(str(path))
         cache[key] = (pm, tok, good)
     pm, tok, good = cache[key]
@@ -749,25 +751,33 @@ def _timed(obj, attr, acc:dict, key:str):
 def _sync():
     if torch.cuda.is_available(): torch.cuda.synchronize()
 
+def _wall(fn)->float:
+    _sync(); t0 = time.perf_counter(); fn(); _sync(); return time.perf_counter() - t0
+
 def bench(pipe, prompts:list[str], steer:str="sentiment=positive", strength:float=10.0, num_samples:int=1,
           max_new_tokens:int=20, seed:int=0, warmup:bool=True, train:bool=False, train_batch:int=8, train_steps:int=3,
+          repeats:int=3,   # interleaved plain / guided / unguided rounds; each time is the best round's
           verbose:bool=True)->dict:
     "Wall time of guided DGLM vs plain decoding of the same prompts; the guided time split by stage; training throughput."
     kw = dict(num_samples=num_samples, max_new_tokens=max_new_tokens, seed=seed)
     plain = lambda: plain_system(pipe).generate(prompts, num_samples, max_new_tokens, seed)
     guided = lambda: pipe(list(prompts), steer=steer, strength=strength, **kw)
     if warmup: plain(); guided()
-    _sync(); t0 = time.perf_counter(); plain(); _sync(); t_plain = time.perf_counter() - t0
-    acc = {}
-    with _timed(pipe.encoder, "encode", acc, "encode_s"), _timed(pipe.lm, "generate", acc, "decode_s"):
-        _sync(); t0 = time.perf_counter(); guided(); _sync(); t_guided = time.perf_counter() - t0
-    _sync(); t0 = time.perf_counter(); pipe(list(prompts), **kw); _sync(); t_unguided = time.perf_counter() - t0
-    split = dict(getattr(pipe, "last_timings", None) or {})
-    if not split:
-        split = dict(encode_s=acc.get("encode_s", 0.0), decode_s=acc.get("decode_s", 0.0))
-        split["diffusion_s"] = max(0.0, t_guided - split["encode_s"] - split["decode_s"])
+    T, splits = dict(plain=[], guided=[], unguided=[]), []
+    for _ in range(repeats):   # interleaved, so a drift in the machine's speed hits every system alike
+        T["plain"].append(_wall(plain)); acc = {}
+        with _timed(pipe.encoder, "encode", acc, "encode_s"), _timed(pipe.lm, "generate", acc, "decode_s"):
+            T["guided"].append(_wall(guided))
+        split = dict(getattr(pipe, "last_timings", None) or {})
+        if not split:
+            split = dict(encode_s=acc.get("encode_s", 0.0), decode_s=acc.get("decode_s", 0.0))
+            split["diffusion_s"] = max(0.0, T["guided"][-1] - split["encode_s"] - split["decode_s"])
+        splits.append(split); T["unguided"].append(_wall(lambda: pipe(list(prompts), **kw)))
+    t_plain, t_guided, t_unguided = (min(T[k]) for k in ("plain", "guided", "unguided"))
+    split = splits[int(np.argmin(T["guided"]))]
     r = dict(guided_over_plain=t_guided / t_plain, unguided_over_plain=t_unguided / t_plain, plain_s=t_plain,
-             guided_s=t_guided, unguided_s=t_unguided, split=split, prompts=len(prompts), num_samples=num_samples,
+             guided_s=t_guided, unguided_s=t_unguided, split=split, repeats=repeats,
+             round_ratios=[g / p for g, p in zip(T["guided"], T["plain"])], prompts=len(prompts), num_samples=num_samples,
              max_new_tokens=max_new_tokens, steer=steer, strength=strength,
              device=str(next(iter(pipe.lm.parameters())).device) if hasattr(pipe.lm, "parameters") else "cpu")
     for k in ("steps", "posterior_samples"):
@@ -776,7 +786,8 @@ def bench(pipe, prompts:list[str], steer:str="sentiment=positive", strength:floa
     if train: r["train"] = train_throughput(pipe, batch=train_batch, steps=train_steps)
     if verbose:
         print(f"guided / plain = {r['guided_over_plain']:.2f}x  (guided {t_guided:.2f}s, plain {t_plain:.2f}s, "
-              f"unguided {r['unguided_over_plain']:.2f}x)")
+              f"unguided {r['unguided_over_plain']:.2f}x; best of {repeats} rounds, "
+              f"per round {', '.join(f'{x:.2f}' for x in r['round_ratios'])})")
         print("guided split: " + ", ".join(f"{k[:-2]} {v:.2f}s ({100 * v / t_guided:.0f}%)" for k, v in split.items()))
         if train: print("training: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in r["train"].items()))
     return r
@@ -819,11 +830,11 @@ def train_throughput(pipe, batch:int=8, steps:int=3, prefix_len:int=32, cont_len
 BENCH_SETTINGS = ((50, 8, "denoiser"), (20, 8, "denoiser"), (10, 8, "denoiser"), (10, 1, "denoiser"),
                   (50, 8, "x0"), (20, 8, "x0"), (10, 8, "x0"), (5, 8, "x0"))   # (diffusion steps, posterior samples, guidance_grad)
 
-def _min_time(fn, repeats:int=2)->float:
-    best = math.inf
-    for _ in range(repeats):
-        _sync(); t0 = time.perf_counter(); fn(); _sync(); best = min(best, time.perf_counter() - t0)
-    return best
+def _paired_min(fa, fb, repeats:int=2)->tuple[float, float]:
+    "Best wall time of `fa` and of `fb`, timed in alternation so both see the same machine."
+    ta, tb = [], []
+    for _ in range(repeats): ta.append(_wall(fa)); tb.append(_wall(fb))
+    return min(ta), min(tb)
 
 def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", strength:float=10.0,
                  settings=BENCH_SETTINGS, # (steps, posterior samples, guidance_grad) triples
@@ -839,12 +850,13 @@ def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", streng
                                    guidance_grad=grad)
         return float(clf.predict_proba(F.normalize(pipe.standardizer.invert(x), dim=-1))[:, idx].mean())
     plain = lambda: plain_system(pipe).generate(prompts, 1, max_new_tokens, seed)
-    plain(); t_plain = _min_time(plain, repeats)
+    plain()
     rows = []
     for steps, k, grad in settings:
         guided = lambda: pipe(list(prompts), steer={attr: target}, strength=strength, steps=steps, posterior_samples=k,
                               max_new_tokens=max_new_tokens, seed=seed, guidance_grad=grad)
-        rows.append(dict(steps=steps, posterior_samples=k, guidance_grad=grad, guided_over_plain=_min_time(guided, repeats) / t_plain,
+        t_plain, t_guided = _paired_min(plain, guided, repeats)
+        rows.append(dict(steps=steps, posterior_samples=k, guidance_grad=grad, guided_over_plain=t_guided / t_plain,
                          p_target=p_target(steps, k, grad, strength), p_target_unguided=p_target(steps, k, grad, 0.0)))
         if verbose: print(" ".join(f"{a}={b:.3f}" if isinstance(b, float) else f"{a}={b}" for a, b in rows[-1].items()))
     return rows

@@ -6,7 +6,8 @@ script writes README.md from the notebook itself: markdown cells verbatim, code 
 their text outputs. `--results metrics.json` first regenerates the results table between the markers
 `<!-- results:start -->` and `<!-- results:end -->` in the notebook (via `dglm.evaluate.results_table`), so the
 table is never typed by hand. Images the notebook links relative to `nbs/` (as the docs site needs) are linked
-relative to the repository root in README.md. `--check` exits 1 when README.md is out of date (CI runs it).
+relative to the repository root in README.md. `--check` exits 1 when README.md is out of date, or with `--results` when the table is not the one that
+metrics.json gives (CI runs both).
 """
 import argparse, json, re, sys
 from pathlib import Path
@@ -45,8 +46,10 @@ def main():
         table = results_table(json.loads(Path(a.results).read_text()))
         cells = [c for c in nb.cells if c.cell_type == 'markdown' and MARK.search(c.source)]
         if not cells: sys.exit('index.ipynb has no <!-- results:start --> / <!-- results:end --> markers')
-        cells[0].source = MARK.sub(lambda m: m.group(1) + table.strip() + m.group(2), cells[0].source)
-        nbformat.write(nb, INDEX)
+        new = MARK.sub(lambda m: m.group(1) + table.strip() + m.group(2), cells[0].source)
+        if a.check and new != cells[0].source: sys.exit(f'the results table in index.ipynb is not the one {a.results} gives: '
+                                                        f'run `python tools/sync_readme.py --results {a.results}`')
+        if not a.check: cells[0].source = new; nbformat.write(nb, INDEX)
     text = render(nb)
     if a.check:
         if README.read_text() != text: sys.exit('README.md is out of date: run `python tools/sync_readme.py`')

@@ -127,15 +127,16 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, or all; com
              systems:str=None, # comma-separated: plain, dglm, guided, best_of_n, dexperts (default: all)
              strengths:str=None, # comma-separated guidance strengths for the sweep (default: 5,10,20)
              prompts:int=None, # prompts per prompt set (default: 8)
-             samples:int=None, # samples per prompt (default: 4)
+             samples:int=None, # samples per prompt (default: 3)
              expert_steps:int=None, # DExperts adapter training steps (default: 100)
+             steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              full:store_true=False): # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds)
     "Run the paper's protocols with independent judges; write metrics.json, report.md, plots and generations."
     from dglm.evaluate import evaluate as _evaluate
     if not Path(data).is_dir(): raise DGLMError(f"no data folder {data}: run `dglm prepare --out {data}` first")
     split = lambda s, f=str: [f(x) for x in s.split(",")]
     kw = dict(tasks=split(task), systems=systems and split(systems), strengths=strengths and split(strengths, float),
-              prompts=prompts, samples=samples, expert_steps=expert_steps)
+              prompts=prompts, samples=samples, expert_steps=expert_steps, steps=steps)
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_evaluate.ipynb #ac36259f
 from __future__ import annotations
-import json, math, time, zipfile, warnings, statistics, subprocess, sys, contextlib, copy
+import json, math, time, zipfile, warnings, statistics, subprocess, sys, contextlib, copy, hashlib, inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,8 +16,9 @@ __all__ = ['CONTROL', 'ALL_SYSTEMS', 'BENCH_SETTINGS', 'dist_n', 'rep_n', 'diver
            'toxicity_probability', 'ToxicityJudge', 'VaderJudge', 'SpacySentimentJudge', 'TopicJudge',
            'PerplexityJudge', 'tiny_lm', 'mauve_score', 'System', 'plain_system', 'dglm_system', 'best_of_n_system',
            'classifier_scorer', 'equal_time_n', 'train_experts', 'load_experts', 'dexperts_generate', 'dexperts_system',
-           'run_protocol', 'report_markdown', 'frontier_plot', 'results_table', 'task_runs', 'default_judges',
-           'pipeline_systems', 'evaluate', 'load_generations', 'bench', 'train_throughput', 'control_cost']
+           'experts_key', 'cached_experts', 'run_protocol', 'report_markdown', 'frontier_plot', 'results_table',
+           'task_runs', 'default_judges', 'pipeline_systems', 'evaluate', 'load_generations', 'bench',
+           'train_throughput', 'control_cost']
 
 # %% ../nbs/11_evaluate.ipynb #0f746bc9
 def _ngrams(words:list, n:int): return [tuple(words[i:i+n]) for i in range(len(words)-n+1)]
@@ -173,7 +174,6 @@ class PerplexityJudge:
     @torch.no_grad()
     def nll(self, prompts:list[str], conts:list[str])->tuple[np.ndarray, np.ndarray]:
         "Summed NLL (nats) and token count of each continuation given its prompt."
-        import inspect
         dev, pairs = next(self.model.parameters()).device, self._pairs(prompts, conts)
         keep = "logits_to_keep" in inspect.signature(self.model.forward).parameters
         nll, ntok = np.zeros(len(pairs)), np.zeros(len(pairs), dtype=int)
@@ -355,7 +355,7 @@ def dexperts_generate(pm, tokenizer, prompts:list[str], alpha:float=2.0, num_sam
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     eos, flat = tokenizer.eos_token_id, [p for p in prompts for _ in range(num_samples)]
     side, tokenizer.padding_side = tokenizer.padding_side, "left"
-    import inspect   # transformers >= 5.2x names the KV cache `cache`, older versions `past_key_values`
+    # transformers >= 5.2x names the KV cache `cache`, older versions `past_key_values`
     ck = "cache" if "cache" in inspect.signature(pm.get_base_model().forward).parameters else "past_key_values"
     def fwd(adapter, ids, mask, pos, cache):
         ctx = pm.disable_adapter() if adapter is None else contextlib.nullcontext()
@@ -394,6 +394,31 @@ def dexperts_system(pm, tokenizer, alpha:float, name:str|None=None, **kw)->Syste
     def gen(prompts, num_samples, max_new_tokens, seed):
         return dexperts_generate(pm, tokenizer, prompts, alpha, num_samples, max_new_tokens, seed=seed, **kw)
     return System(name or f"DExperts a={alpha:g}", gen, family="DExperts", knob=abs(alpha))
+
+# %% ../nbs/11_evaluate.ipynb #c4e1a7d3
+def experts_key(decoder:str, expert_texts:list[str], anti_texts:list[str], **train_kw)->str:
+    "A digest of all the adapters depend on: the base decoder, both text lists and every `train_experts` setting."
+    settings = {k: p.default for k, p in inspect.signature(train_experts).parameters.items()
+                if p.default is not inspect.Parameter.empty and k != "progress"}
+    settings.update(train_kw)
+    h = hashlib.sha256(json.dumps(dict(decoder=decoder, **settings), sort_keys=True, default=str).encode())
+    for texts in (expert_texts, anti_texts):
+        h.update(b"\0" + str(len(texts)).encode())
+        for t in texts: h.update(t.encode() + b"\n")
+    return h.hexdigest()[:16]
+
+def cached_experts(model, tokenizer, expert_texts:list[str], anti_texts:list[str],
+                   decoder:str,              # the base decoder's name: part of the cache key
+                   folder=None,              # cache root (default: `cache_dir()/'dexperts'`)
+                   progress:bool=False, **train_kw)->tuple:
+    "`train_experts`, or the adapters an earlier run trained from the same decoder, data and settings; returns (pm, info)."
+    path = Path(folder or cache_dir()/"dexperts")/experts_key(decoder, expert_texts, anti_texts, **train_kw)
+    if (path/"anti"/"adapter_config.json").exists(): return load_experts(model, path), dict(path=str(path), train_s=0.0)
+    t0 = time.perf_counter(); pm = train_experts(model, tokenizer, expert_texts, anti_texts, progress=progress, **train_kw)
+    train_s = time.perf_counter() - t0
+    with atomic_dir(path) as tmp: pm.save_pretrained(str(tmp))
+    return pm, dict(path=str(path), train_s=train_s)
+
 
 # %% ../nbs/11_evaluate.ipynb #084bb619
 CONTROL = dict(toxicity=("exp_max_tox", "lower"), sentiment=("pct_target", "higher"),
@@ -592,26 +617,28 @@ def _judge_notes(j:dict)->dict:
 
 # %% ../nbs/11_evaluate.ipynb #e55847a5
 def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0, 2.0, 3.0), kinds=ALL_SYSTEMS,
-                     data_dir=None, out=None, expert_steps:int=100, dexperts_alphas=(1.0, 2.0), best_of_n:int|None=None,
-                     bench_prompts:list[str]|None=None, max_new_tokens:int=20, _cache:dict={})->dict:
-    "The systems for one run of `task`, built on a `DGLMPipeline`."
-    S = {}
+                     data_dir=None, expert_steps:int=100, dexperts_alphas=(1.0, 2.0), best_of_n:int|None=None,
+                     bench_prompts:list[str]|None=None, max_new_tokens:int=20, steps:int|None=None, progress:bool=True,
+                     expert_log:dict|None=None, _cache:dict={})->dict:
+    "The systems for one run of `task`, built on a `DGLMPipeline`; `steps` overrides the checkpoint's sampling steps."
+    # `expert_log` (optional) receives, per attribute, where the DExperts adapters are cached and how long training took
+    S, kw = {}, ({} if steps is None else dict(steps=steps))
     if task == "unguided":
         if "plain" in kinds: S["plain decoder"] = plain_system(pipe)
         if "dglm" in kinds:
-            for w in cfgs: S[f"DGLM cfg={w:g}"] = dglm_system(pipe, None, name=f"DGLM cfg={w:g}", family="DGLM (CFG)", knob=w, cfg=w)
+            for w in cfgs: S[f"DGLM cfg={w:g}"] = dglm_system(pipe, None, name=f"DGLM cfg={w:g}", family="DGLM (CFG)", knob=w, cfg=w, **kw)
         return S
     if "plain" in kinds: S["plain decoder"] = plain_system(pipe)
-    if "dglm" in kinds: S["DGLM unguided"] = dglm_system(pipe)
+    if "dglm" in kinds: S["DGLM unguided"] = dglm_system(pipe, **kw)
     if "guided" in kinds:
-        for s in strengths: S[f"DGLM s={s:g}"] = dglm_system(pipe, run["steer"], s)
+        for s in strengths: S[f"DGLM s={s:g}"] = dglm_system(pipe, run["steer"], s, **kw)
     if "best_of_n" in kinds:
         n = best_of_n
         if n is None:    # equal wall time: one guided sample vs one plain sample, measured once per evaluation
             key = ("bon_n", id(pipe))
             if key not in _cache:
                 ps = (bench_prompts or ["The"])[:4]; s_mid = sorted(strengths)[len(strengths) // 2] if strengths else 10
-                t0 = time.perf_counter(); dglm_system(pipe, run["steer"], s_mid).generate(ps, 1, max_new_tokens, 0); tg = time.perf_counter() - t0
+                t0 = time.perf_counter(); dglm_system(pipe, run["steer"], s_mid, **kw).generate(ps, 1, max_new_tokens, 0); tg = time.perf_counter() - t0
                 t0 = time.perf_counter(); plain_system(pipe).generate(ps, 1, max_new_tokens, 0); tp = time.perf_counter() - t0
                 _cache[key] = equal_time_n(tg, tp)
             n = _cache[key]
@@ -619,7 +646,7 @@ def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0,
         target = clf.classes.index(run["target"]) if run["target"] in clf.classes else int(run["target"])
         S[f"best-of-{n}"] = best_of_n_system(plain_system(pipe), classifier_scorer(pipe.encoder, clf, target), n)
     if "dexperts" in kinds and run["attr"] in ("toxicity", "sentiment"):
-        pm, tok, sign = _experts(pipe, run, data_dir, out, expert_steps, _cache)
+        pm, tok, sign = _experts(pipe, run, data_dir, expert_steps, _cache, progress, expert_log)
         for a in dexperts_alphas: S[f"DExperts a={a:g}"] = dexperts_system(pm, tok, sign * a, name=f"DExperts a={a:g}")
     return S
 
@@ -628,27 +655,27 @@ def _guidance_classifier(pipe, attr):
     if attr not in clfs: raise DGLMError(f"the pipeline has no {attr!r} classifier for best-of-N")
     return clfs[attr]
 
+def _decoder_name(pipe): return getattr(getattr(getattr(pipe, "preset", None), "decoder", None), "name", None) or "SmolLM2-135M"
+
 def _base_decoder(pipe):
     "A fresh copy of the pipeline's base decoder (DExperts must not modify the pipeline's own)."
     from dglm.hub import load_decoder
-    preset = getattr(pipe, "preset", None)
-    name = getattr(getattr(preset, "decoder", None), "name", None) or "SmolLM2-135M"
-    return load_decoder(name)
+    return load_decoder(_decoder_name(pipe))
 
-def _experts(pipe, run, data_dir, out, steps, cache):
-    "DExperts adapters for `run`'s attribute: expert = positive / nontoxic class; trained once, cached under out/experts."
+def _experts(pipe, run, data_dir, steps, cache, progress=True, log=None):
+    "DExperts adapters for `run`'s attribute (expert = positive / nontoxic class), from the dglm cache or trained once."
     attr = run["attr"]; key = ("experts", attr, id(pipe))
     if key not in cache:
         from datasets import load_from_disk
         classes = _classes(data_dir, attr); good = "positive" if attr == "sentiment" else "nontoxic"
         gi = classes.index(good); ds = load_from_disk(str(Path(data_dir)/"attributes"/attr))["train"]
-        model, tok = _base_decoder(pipe); path = Path(out)/"experts"/attr if out else None
-        if path is not None and (path/"anti"/"adapter_config.json").exists(): pm = load_experts(model, path)
-        else:
-            texts, labels = ds["text"], ds["label"]
-            pm = train_experts(model, tok, [t for t, l in zip(texts, labels) if l == gi],
-                               [t for t, l in zip(texts, labels) if l != gi], steps=steps, progress=True)
-            if path is not None: pm.save_pretrained(str(path))
+        (model, tok), texts, labels = _base_decoder(pipe), ds["text"], ds["label"]
+        pm, info = cached_experts(model, tok, [t for t, l in zip(texts, labels) if l == gi],
+                                  [t for t, l in zip(texts, labels) if l != gi], decoder=_decoder_name(pipe),
+                                  steps=steps, progress=progress)
+        if progress: print(f"DExperts {attr}: " + (f"trained in {info['train_s']:.0f}s" if info["train_s"] else "loaded")
+                           + f" ({info['path']})", flush=True)
+        if log is not None: log[attr] = info
         cache[key] = (pm, tok, good)
     pm, tok, good = cache[key]
     return pm, tok, (1 if run["target"] == good else -1)
@@ -663,11 +690,13 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
              systems=ALL_SYSTEMS,           # kinds of systems to run (see `pipeline_systems`)
              strengths=(5, 10, 20),         # guidance strengths of the sweep
              prompts:int|None=8,            # prompts per prompt set (None = all)
-             samples:int|None=4,            # samples per prompt (toxicity/sentiment/topic)
+             samples:int|None=3,            # samples per prompt (toxicity/sentiment/topic)
              full:bool=False,               # the paper's counts: all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds
              cfgs=(1.0, 2.0, 3.0), seeds:int=1, seed:int=0, judges:dict|None=None,
              system_factory:Callable|None=None,   # (task, run) -> {name: System}; default: pipeline_systems
-             expert_steps:int=100, progress:bool=True)->dict:
+             expert_steps:int=100,
+             steps:int|None=None,           # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
+             progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
     if full: prompts, samples, cfgs, seeds, expert_steps = None, 25, (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
@@ -680,9 +709,9 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
         pipe = DGLMPipeline.from_pretrained(checkpoint)
     if system_factory is None:
         if pipe is None: raise DGLMError("evaluate needs a checkpoint or a system_factory")
-        current = {}   # the prompts and length of the run being built (best-of-N times itself on them)
-        system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir, out,
-                                                            expert_steps, **current)
+        current = dict(expert_log={}, progress=progress)   # + the prompts and length of the run being built (best-of-N times itself on them)
+        system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir,
+                                                            expert_steps, steps=steps, **current)
     judges = default_judges(data_dir) if judges is None else judges
     rows, memo = [], {}
     for task in tasks:
@@ -697,8 +726,9 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
                                      references=refs, seed=seed + sd, prompt_set=run["prompt_set"], progress=progress, memo=memo)
     if any(r["task"] == "unguided" for r in rows) and seeds > 1: rows = _average_seeds(rows)
     meta = dict(wall_time_s=time.perf_counter() - t_start, judges=_judge_notes(judges),
+                dexperts_adapters=current.get("expert_log") if "current" in locals() else None,
                 settings=dict(tasks=tasks, prompts=prompts or "all", samples=samples, strengths=list(strengths),
-                              cfgs=list(cfgs), seeds=seeds, full=full, checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
+                              cfgs=list(cfgs), seeds=seeds, full=full, steps=steps or _checkpoint_steps(pipe), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
                 notes=["A judge is never the guiding classifier: guidance uses logistic regression on MiniLM embeddings.",
                        "Perplexity: mean and median over samples, no outlier dropping.",
                        "DExperts runs for toxicity and sentiment only (topic would need one adapter pair per topic)."])
@@ -713,6 +743,8 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
     with atomic_file(out/"metrics.json") as f: json.dump(metrics, f, indent=1, default=float)
     with atomic_file(out/"report.md") as f: f.write(report_markdown(metrics))
     return metrics
+
+def _checkpoint_steps(pipe): return getattr(getattr(getattr(pipe, "preset", None), "sample", None), "steps", None)
 
 def _average_seeds(rows):
     "Unguided rows of several seeds -> one row per system with the mean (and std of MAUVE)."

@@ -155,7 +155,9 @@ def _save_pretrained(self:DGLMPipeline, folder, **info):
 DGLMPipeline.save_pretrained = _save_pretrained
 
 @classmethod
-def _from_pretrained(cls, folder, device=None) -> DGLMPipeline:
+def _from_pretrained(cls, folder, device=None,
+                     merge_lora:bool=True, # fold a LoRA adapter into the decoder's weights (inference only)
+                    ) -> DGLMPipeline:
     "Load a pipeline folder after checking its manifest; base models resolve through `dglm.hub`."
     folder = Path(folder)
     manifest = verify_manifest(folder)
@@ -164,6 +166,7 @@ def _from_pretrained(cls, folder, device=None) -> DGLMPipeline:
     pipe = cls.from_components(preset, Standardizer.load(folder/"stats.safetensors"), clfs, device)
     pipe.diffusion.load_state_dict(load_file(folder/"diffusion"/"model.safetensors", device=str(pipe.device)))
     pipe.lm.load_trainable(folder/"prompt")
+    if merge_lora and pipe.lm.adaptation() == "lora": pipe.lm.decoder.merge_adapter()
     pipe.manifest = manifest
     pipe.check_dims()
     return pipe

@@ -17,7 +17,7 @@ __all__ = ['CONTROL', 'ALL_SYSTEMS', 'BENCH_SETTINGS', 'dist_n', 'rep_n', 'diver
            'PerplexityJudge', 'tiny_lm', 'mauve_score', 'System', 'plain_system', 'dglm_system', 'best_of_n_system',
            'classifier_scorer', 'equal_time_n', 'train_experts', 'load_experts', 'dexperts_generate', 'dexperts_system',
            'experts_key', 'cached_experts', 'run_protocol', 'report_markdown', 'frontier_plot', 'results_table',
-           'task_runs', 'default_judges', 'pipeline_systems', 'evaluate', 'load_generations', 'bench',
+           'compare_table', 'task_runs', 'default_judges', 'pipeline_systems', 'evaluate', 'load_generations', 'bench',
            'train_throughput', 'control_cost']
 
 # %% ../nbs/11_evaluate.ipynb #0f746bc9
@@ -552,22 +552,40 @@ def frontier_plot(rows:list[dict], task:str, path=None):
     return fig
 
 # %% ../nbs/11_evaluate.ipynb #2456b95a
-def results_table(metrics:dict|str|Path)->str:
-    "A compact markdown table (system x headline metrics) from `metrics` (a dict or a metrics.json path)."
+_HEADLINE = [("toxicity", "exp_max_tox", "Tox. exp. max ↓"), ("toxicity", "tox_prob", "Tox. prob ↓"),
+             ("sentiment", "pct_target", "% target sent."), ("topic", "pct_on_topic", "% on topic"), ("unguided", "mauve", "MAUVE ↑")]
+
+def _headline(metrics:dict|str|Path)->dict:
+    "{system: {column: value}}: each task's headline number averaged over targets and prompt sets, and the median PPL."
     if not isinstance(metrics, dict): metrics = json.loads(Path(metrics).read_text())
-    cols = [("toxicity", "exp_max_tox", "Tox. exp. max ↓"), ("toxicity", "tox_prob", "Tox. prob ↓"),
-            ("sentiment", "pct_target", "% target sent."), ("topic", "pct_on_topic", "% on topic"),
-            ("unguided", "mauve", "MAUVE ↑")]
-    rows = metrics["rows"]; names = list(dict.fromkeys(r["system"] for r in rows))
+    rows = metrics["rows"]
     def agg(name, task, key):
         v = [r[key] for r in rows if r["system"] == name and r["task"] == task and r.get(key) is not None]
         return float(np.mean(v)) if v else None
-    ppl = lambda n: (lambda v: float(np.median(v)) if v else None)([r["ppl_median"] for r in rows if r["system"] == n and "ppl_median" in r])
-    used = [c for c in cols if any(agg(n, c[0], c[1]) is not None for n in names)]
-    lines = ["| system | " + " | ".join(c[2] for c in used) + " | PPL (median) |", "|---|" + "---|" * (len(used) + 1)]
-    for n in names:
-        lines.append(f"| {n} | " + " | ".join(_fmt(agg(n, t, k)) for t, k, _ in used) + f" | {_fmt(ppl(n))} |")
-    return "\n".join(lines)
+    def ppl(name):
+        v = [r["ppl_median"] for r in rows if r["system"] == name and "ppl_median" in r]
+        return float(np.median(v)) if v else None
+    return {n: {**{h: agg(n, t, k) for t, k, h in _HEADLINE}, "PPL (median)": ppl(n)}
+            for n in dict.fromkeys(r["system"] for r in rows)}
+
+def _markdown(lead:list[str], cols:list[str], body:list[tuple])->str:
+    return "\n".join(["| " + " | ".join(lead + cols) + " |", "|" + "---|" * (len(lead) + len(cols))] +
+                     ["| " + " | ".join(list(k) + [_fmt(v[c]) for c in cols]) + " |" for k, v in body])
+
+def results_table(metrics:dict|str|Path)->str:
+    "A compact markdown table (system x headline metrics) from `metrics` (a dict or a metrics.json path)."
+    vals = _headline(metrics)
+    cols = [c for c in next(iter(vals.values())) if c == "PPL (median)" or any(v[c] is not None for v in vals.values())]
+    return _markdown(["system"], cols, [((n,), v) for n, v in vals.items()])
+
+def compare_table(runs:dict)->str:
+    "Two or more evaluations side by side (`runs`: {label: metrics or metrics.json path}), one row per system and run."
+    vals = {k: _headline(m) for k, m in runs.items()}
+    names = list(dict.fromkeys(n for v in vals.values() for n in v))
+    cols = [c for c in next(iter(next(iter(vals.values())).values()))
+            if any(s[c] is not None for v in vals.values() for s in v.values())]
+    return _markdown(["system", "run"], cols, [((n, k), v[n]) for n in names for k, v in vals.items() if n in v])
+
 
 # %% ../nbs/11_evaluate.ipynb #6c944c4d
 def _read_prompts(data_dir, name, n):

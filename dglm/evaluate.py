@@ -568,23 +568,18 @@ def _headline(metrics:dict|str|Path)->dict:
     return {n: {**{h: agg(n, t, k) for t, k, h in _HEADLINE}, "PPL (median)": ppl(n)}
             for n in dict.fromkeys(r["system"] for r in rows)}
 
-def _markdown(lead:list[str], cols:list[str], body:list[tuple])->str:
-    return "\n".join(["| " + " | ".join(lead + cols) + " |", "|" + "---|" * (len(lead) + len(cols))] +
-                     ["| " + " | ".join(list(k) + [_fmt(v[c]) for c in cols]) + " |" for k, v in body])
+def _headline_rows(vals:dict, **lead)->list[dict]: return [{"system": n, **lead, **v} for n, v in vals.items()]
 
 def results_table(metrics:dict|str|Path)->str:
     "A compact markdown table (system x headline metrics) from `metrics` (a dict or a metrics.json path)."
-    vals = _headline(metrics)
-    cols = [c for c in next(iter(vals.values())) if c == "PPL (median)" or any(v[c] is not None for v in vals.values())]
-    return _markdown(["system"], cols, [((n,), v) for n, v in vals.items()])
+    return _table(_headline_rows(_headline(metrics)), [h for *_, h in _HEADLINE] + ["PPL (median)"])
 
 def compare_table(runs:dict)->str:
     "Two or more evaluations side by side (`runs`: {label: metrics or metrics.json path}), one row per system and run."
-    vals = {k: _headline(m) for k, m in runs.items()}
-    names = list(dict.fromkeys(n for v in vals.values() for n in v))
-    cols = [c for c in next(iter(next(iter(vals.values())).values()))
-            if any(s[c] is not None for v in vals.values() for s in v.values())]
-    return _markdown(["system", "run"], cols, [((n, k), v[n]) for n in names for k, v in vals.items() if n in v])
+    rows = [r for k, m in runs.items() for r in _headline_rows(_headline(m), run=k)]
+    order = list(dict.fromkeys(r["system"] for r in rows))
+    return _table(sorted(rows, key=lambda r: order.index(r["system"])), [h for *_, h in _HEADLINE] + ["PPL (median)"],
+                  lead=("system", "run"))
 
 
 # %% ../nbs/11_evaluate.ipynb #6c944c4d

@@ -554,6 +554,7 @@ def frontier_plot(rows:list[dict], task:str, path=None):
 # %% ../nbs/11_evaluate.ipynb #2456b95a
 _HEADLINE = [("toxicity", "exp_max_tox", "Tox. exp. max ↓"), ("toxicity", "tox_prob", "Tox. prob ↓"),
              ("sentiment", "pct_target", "% target sent."), ("topic", "pct_on_topic", "% on topic"), ("unguided", "mauve", "MAUVE ↑")]
+_HEADLINE_COLS = [h for *_, h in _HEADLINE] + ["PPL (median)"]
 
 def _headline(metrics:dict|str|Path)->dict:
     "{system: {column: value}}: each task's headline number averaged over targets and prompt sets, and the median PPL."
@@ -572,14 +573,13 @@ def _headline_rows(vals:dict, **lead)->list[dict]: return [{"system": n, **lead,
 
 def results_table(metrics:dict|str|Path)->str:
     "A compact markdown table (system x headline metrics) from `metrics` (a dict or a metrics.json path)."
-    return _table(_headline_rows(_headline(metrics)), [h for *_, h in _HEADLINE] + ["PPL (median)"])
+    return _table(_headline_rows(_headline(metrics)), _HEADLINE_COLS)
 
 def compare_table(runs:dict)->str:
     "Two or more evaluations side by side (`runs`: {label: metrics or metrics.json path}), one row per system and run."
     rows = [r for k, m in runs.items() for r in _headline_rows(_headline(m), run=k)]
     order = list(dict.fromkeys(r["system"] for r in rows))
-    return _table(sorted(rows, key=lambda r: order.index(r["system"])), [h for *_, h in _HEADLINE] + ["PPL (median)"],
-                  lead=("system", "run"))
+    return _table(sorted(rows, key=lambda r: order.index(r["system"])), _HEADLINE_COLS, lead=("system", "run"))
 
 
 # %% ../nbs/11_evaluate.ipynb #6c944c4d

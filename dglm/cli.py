@@ -96,6 +96,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
              checkpoint:str=None, # pipeline folder (default: the shipped small checkpoint)
              steps:int=None, # diffusion sampling steps (default: the checkpoint's)
              cfg:float=None, # classifier-free guidance weight w (1 = conditional model)
+             guidance_grad:str=None, # 'x0' (skip the diffusion model's backward pass) or 'denoiser' (the paper's exact gradient); default: the checkpoint's
              json:store_true=False, # print one JSON object per line instead of text
              compare:store_true=False): # also print the unsteered continuation (same seed) beside each steered one
     "Continue prompts with the DGLM pipeline, optionally steered toward attributes."
@@ -103,7 +104,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
     from dglm.pipeline import DGLMPipeline
     texts, targets = read_prompts(prompts, prompts_file), parse_steer_args(steer)
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
-    kw = dict(num_samples=samples, max_new_tokens=max_new_tokens, seed=seed, steps=steps, cfg=cfg)
+    kw = dict(num_samples=samples, max_new_tokens=max_new_tokens, seed=seed, steps=steps, cfg=cfg, guidance_grad=guidance_grad)
     steered = pipe(texts, steer=targets, strength=strength, **kw)
     plain = pipe(texts, steer={}, strength=0.0, **kw) if compare and targets else None
     used = pipe.resolve_strength(strength) if targets else 0.0
@@ -130,13 +131,15 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, or all; com
              samples:int=None, # samples per prompt (default: 3)
              expert_steps:int=None, # DExperts adapter training steps (default: 100)
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
+             guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
              full:store_true=False): # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds)
     "Run the paper's protocols with independent judges; write metrics.json, report.md, plots and generations."
     from dglm.evaluate import evaluate as _evaluate
     if not Path(data).is_dir(): raise DGLMError(f"no data folder {data}: run `dglm prepare --out {data}` first")
     split = lambda s, f=str: [f(x) for x in s.split(",")]
     kw = dict(tasks=split(task), systems=systems and split(systems), strengths=strengths and split(strengths, float),
-              prompts=prompts, samples=samples, expert_steps=expert_steps, steps=steps)
+              prompts=prompts, samples=samples, expert_steps=expert_steps, steps=steps,
+              guidance_grad=guidance_grad)
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 
@@ -146,7 +149,7 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
           max_new_tokens:int=20, # tokens per continuation
           steer:str="sentiment=positive", # the guided run's target
           strength:float=10.0, # the guided run's strength
-          repeats:int=3, # interleaved timing rounds; each time is the best round's
+          repeats:int=5, # interleaved timing rounds; each ratio is the median of the per-round ratios
           train:store_true=False, # also measure each training stage's throughput
           sweep:store_true=False, # also trade speed for control over (diffusion steps, posterior samples, guidance gradient) settings
           json:store_true=False): # print one JSON object (key guided_over_plain) instead of a table

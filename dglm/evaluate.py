@@ -632,10 +632,10 @@ def _judge_notes(j:dict)->dict:
 def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0, 2.0, 3.0), kinds=ALL_SYSTEMS,
                      data_dir=None, expert_steps:int=100, dexperts_alphas=(1.0, 2.0), best_of_n:int|None=None,
                      bench_prompts:list[str]|None=None, max_new_tokens:int=20, steps:int|None=None, progress:bool=True,
-                     expert_log:dict|None=None, _cache:dict={})->dict:
-    "The systems for one run of `task`, built on a `DGLMPipeline`; `steps` overrides the checkpoint's sampling steps."
+                     expert_log:dict|None=None, guidance_grad:str|None=None, _cache:dict={})->dict:
+    "The systems for one run of `task`, built on a `DGLMPipeline`; `steps` and `guidance_grad` override the checkpoint's."
     # `expert_log` (optional) receives, per attribute, where the DExperts adapters are cached and how long training took
-    S, kw = {}, ({} if steps is None else dict(steps=steps))
+    S, kw = {}, {k: v for k, v in dict(steps=steps, guidance_grad=guidance_grad).items() if v is not None}
     if task == "unguided":
         if "plain" in kinds: S["plain decoder"] = plain_system(pipe)
         if "dglm" in kinds:
@@ -709,6 +709,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
              system_factory:Callable|None=None,   # (task, run) -> {name: System}; default: pipeline_systems
              expert_steps:int=100,
              steps:int|None=None,           # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
+             guidance_grad:str|None=None,   # 'x0' or 'denoiser' (default: the checkpoint's)
              progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
@@ -724,7 +725,8 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
         if pipe is None: raise DGLMError("evaluate needs a checkpoint or a system_factory")
         current = dict(expert_log={}, progress=progress)   # + the prompts and length of the run being built (best-of-N times itself on them)
         system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir,
-                                                            expert_steps, steps=steps, **current)
+                                                            expert_steps, steps=steps,
+                                                            guidance_grad=guidance_grad, **current)
     judges = default_judges(data_dir) if judges is None else judges
     rows, memo = [], {}
     for task in tasks:
@@ -741,7 +743,8 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
     meta = dict(wall_time_s=time.perf_counter() - t_start, judges=_judge_notes(judges),
                 dexperts_adapters=current.get("expert_log") if "current" in locals() else None,
                 settings=dict(tasks=tasks, prompts=prompts or "all", samples=samples, strengths=list(strengths),
-                              cfgs=list(cfgs), seeds=seeds, full=full, steps=steps or _checkpoint_steps(pipe), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
+                              cfgs=list(cfgs), seeds=seeds, full=full, steps=steps or _checkpoint_sample(pipe, "steps"),
+                              guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
                 notes=["A judge is never the guiding classifier: guidance uses logistic regression on MiniLM embeddings.",
                        "Perplexity: mean and median over samples, no outlier dropping.",
                        "DExperts runs for toxicity and sentiment only (topic would need one adapter pair per topic)."])
@@ -757,7 +760,9 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
     with atomic_file(out/"report.md") as f: f.write(report_markdown(metrics))
     return metrics
 
-def _checkpoint_steps(pipe): return getattr(getattr(getattr(pipe, "preset", None), "sample", None), "steps", None)
+def _checkpoint_sample(pipe, key:str):
+    "A sampling setting of the pipeline's preset (None when the pipeline has no preset)."
+    return getattr(getattr(getattr(pipe, "preset", None), "sample", None), key, None)
 
 def _average_seeds(rows):
     "Unguided rows of several seeds -> one row per system with the mean (and std of MAUVE)."
@@ -799,9 +804,13 @@ def _sync():
 def _wall(fn)->float:
     _sync(); t0 = time.perf_counter(); fn(); _sync(); return time.perf_counter() - t0
 
+def _median_round(times:list[float])->int:
+    "Index of the round whose time is the median (the lower middle one for an even count)."
+    return int(np.argsort(times)[(len(times) - 1) // 2])
+
 def bench(pipe, prompts:list[str], steer:str="sentiment=positive", strength:float=10.0, num_samples:int=1,
           max_new_tokens:int=20, seed:int=0, warmup:bool=True, train:bool=False, train_batch:int=8, train_steps:int=3,
-          repeats:int=3,   # interleaved plain / guided / unguided rounds; each time is the best round's
+          repeats:int=5,   # interleaved plain / guided / unguided rounds; ratios are medians of the per-round ratios
           verbose:bool=True)->dict:
     "Wall time of guided DGLM vs plain decoding of the same prompts; the guided time split by stage; training throughput."
     kw = dict(num_samples=num_samples, max_new_tokens=max_new_tokens, seed=seed)
@@ -818,22 +827,22 @@ def bench(pipe, prompts:list[str], steer:str="sentiment=positive", strength:floa
             split = dict(encode_s=acc.get("encode_s", 0.0), decode_s=acc.get("decode_s", 0.0))
             split["diffusion_s"] = max(0.0, T["guided"][-1] - split["encode_s"] - split["decode_s"])
         splits.append(split); T["unguided"].append(_wall(lambda: pipe(list(prompts), **kw)))
-    t_plain, t_guided, t_unguided = (min(T[k]) for k in ("plain", "guided", "unguided"))
-    split = splits[int(np.argmin(T["guided"]))]
-    r = dict(guided_over_plain=t_guided / t_plain, unguided_over_plain=t_unguided / t_plain, plain_s=t_plain,
-             guided_s=t_guided, unguided_s=t_unguided, split=split, repeats=repeats,
-             round_ratios=[g / p for g, p in zip(T["guided"], T["plain"])], prompts=len(prompts), num_samples=num_samples,
+    ratios = {k: [t / p for t, p in zip(T[k], T["plain"])] for k in ("guided", "unguided")}
+    t_plain, t_guided, t_unguided = (float(np.median(T[k])) for k in ("plain", "guided", "unguided"))
+    split = splits[_median_round(T["guided"])]
+    r = dict(guided_over_plain=float(np.median(ratios["guided"])), unguided_over_plain=float(np.median(ratios["unguided"])),
+             plain_s=t_plain, guided_s=t_guided, unguided_s=t_unguided, split=split, repeats=repeats,
+             round_ratios=ratios["guided"], prompts=len(prompts), num_samples=num_samples,
              max_new_tokens=max_new_tokens, steer=steer, strength=strength,
              device=str(next(iter(pipe.lm.parameters())).device) if hasattr(pipe.lm, "parameters") else "cpu")
-    for k in ("steps", "posterior_samples"):
-        v = getattr(getattr(getattr(pipe, "preset", None), "sample", None), k, None)
-        if v is not None: r[k] = v
+    for k in ("steps", "posterior_samples", "guidance_grad"):
+        if _checkpoint_sample(pipe, k) is not None: r[k] = _checkpoint_sample(pipe, k)
     if train: r["train"] = train_throughput(pipe, batch=train_batch, steps=train_steps)
     if verbose:
         print(f"guided / plain = {r['guided_over_plain']:.2f}x  (guided {t_guided:.2f}s, plain {t_plain:.2f}s, "
-              f"unguided {r['unguided_over_plain']:.2f}x; best of {repeats} rounds, "
+              f"unguided {r['unguided_over_plain']:.2f}x; medians of {repeats} paired rounds, "
               f"per round {', '.join(f'{x:.2f}' for x in r['round_ratios'])})")
-        print("guided split: " + ", ".join(f"{k[:-2]} {v:.2f}s ({100 * v / t_guided:.0f}%)" for k, v in split.items()))
+        print("guided split: " + ", ".join(f"{k[:-2]} {v:.2f}s ({100 * v / sum(split.values()):.0f}%)" for k, v in split.items()))
         if train: print("training: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in r["train"].items()))
     return r
 
@@ -875,16 +884,16 @@ def train_throughput(pipe, batch:int=8, steps:int=3, prefix_len:int=32, cont_len
 BENCH_SETTINGS = ((50, 8, "denoiser"), (20, 8, "denoiser"), (10, 8, "denoiser"), (10, 1, "denoiser"),
                   (50, 8, "x0"), (20, 8, "x0"), (10, 8, "x0"), (5, 8, "x0"))   # (diffusion steps, posterior samples, guidance_grad)
 
-def _paired_min(fa, fb, repeats:int=2)->tuple[float, float]:
-    "Best wall time of `fa` and of `fb`, timed in alternation so both see the same machine."
-    ta, tb = [], []
-    for _ in range(repeats): ta.append(_wall(fa)); tb.append(_wall(fb))
-    return min(ta), min(tb)
+def _paired_ratio(fa, fb, repeats:int=3)->float:
+    "Median over rounds of the wall time of `fb` over that of `fa`, timed back to back so both see the same machine."
+    ratios = []
+    for _ in range(repeats): ta = _wall(fa); ratios.append(_wall(fb) / ta)
+    return float(np.median(ratios))
 
 def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", strength:float=10.0,
                  settings=BENCH_SETTINGS, # (steps, posterior samples, guidance_grad) triples
-                 max_new_tokens:int=20, seed:int=0, repeats:int=2, verbose:bool=True)->list[dict]:
-    "Per setting: guided/plain wall time (best of `repeats`) and the guiding classifier's mean p(target) of the samples, guided and unguided."
+                 max_new_tokens:int=20, seed:int=0, repeats:int=3, verbose:bool=True)->list[dict]:
+    "Per setting: guided/plain wall time (median of `repeats` paired rounds) and the guiding classifier's mean p(target) of the samples, guided and unguided."
     from dglm.guidance import parse_steer
     attr, target = parse_steer(steer)
     clf = pipe.classifiers.get(attr)
@@ -900,8 +909,7 @@ def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", streng
     for steps, k, grad in settings:
         guided = lambda: pipe(list(prompts), steer={attr: target}, strength=strength, steps=steps, posterior_samples=k,
                               max_new_tokens=max_new_tokens, seed=seed, guidance_grad=grad)
-        t_plain, t_guided = _paired_min(plain, guided, repeats)
-        rows.append(dict(steps=steps, posterior_samples=k, guidance_grad=grad, guided_over_plain=t_guided / t_plain,
+        rows.append(dict(steps=steps, posterior_samples=k, guidance_grad=grad, guided_over_plain=_paired_ratio(plain, guided, repeats),
                          p_target=p_target(steps, k, grad, strength), p_target_unguided=p_target(steps, k, grad, 0.0)))
         if verbose: print(" ".join(f"{a}={b:.3f}" if isinstance(b, float) else f"{a}={b}" for a, b in rows[-1].items()))
     return rows

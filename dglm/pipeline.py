@@ -91,10 +91,10 @@ def _sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cf
     s = self.resolve_strength(strength) if targets else 0.0
     cond = self.encode_prefixes(prompts).repeat_interleave(num_samples, 0)  # (B*K, d)
     wrapper = None
-    if targets and s > 0:
+    if targets and s > 0:   # posterior draws from their own seeded stream: reproducible, and the sampler's noise is the unguided run's
         wrapper = guidance_wrapper({a: self.classifiers[a] for a in targets}, targets, self.standardizer, s,
                                    posterior_samples=posterior_samples or sc.posterior_samples,
-                                   through_denoiser=grad == "denoiser")
+                                   through_denoiser=grad == "denoiser", generator=torch.Generator(self.device).manual_seed(seed + 1))
     g = torch.Generator(self.device).manual_seed(seed)
     return sample(self.diffusion, cond, steps=steps or sc.steps, sampler=sampler or sc.sampler,
                   cfg=sc.cfg if cfg is None else cfg, eta=sc.eta, denoise_wrapper=wrapper, generator=g,

@@ -835,8 +835,7 @@ def bench(pipe, prompts:list[str], steer:str="sentiment=positive", strength:floa
              round_ratios=ratios["guided"], prompts=len(prompts), num_samples=num_samples,
              max_new_tokens=max_new_tokens, steer=steer, strength=strength,
              device=str(next(iter(pipe.lm.parameters())).device) if hasattr(pipe.lm, "parameters") else "cpu")
-    for k in ("steps", "posterior_samples", "guidance_grad"):
-        if _checkpoint_sample(pipe, k) is not None: r[k] = _checkpoint_sample(pipe, k)
+    r.update({k: v for k in ("steps", "posterior_samples", "guidance_grad") if (v := _checkpoint_sample(pipe, k)) is not None})
     if train: r["train"] = train_throughput(pipe, batch=train_batch, steps=train_steps)
     if verbose:
         print(f"guided / plain = {r['guided_over_plain']:.2f}x  (guided {t_guided:.2f}s, plain {t_plain:.2f}s, "

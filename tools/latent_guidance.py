@@ -10,11 +10,11 @@ Usage: python tools/latent_guidance.py --data DATA [--checkpoint DIR] [--n 512] 
 """
 import argparse, json, sys, time
 from pathlib import Path
-import numpy as np, torch, torch.nn.functional as F
+import torch, torch.nn.functional as F
 from datasets import load_from_disk, concatenate_datasets
 from dglm.pipeline import DGLMPipeline
 from dglm.diffusion import sample
-from dglm.guidance import guidance_wrapper, resolve_targets, parse_steer
+from dglm.guidance import guidance_wrapper, parse_steer
 sys.path.insert(0, str(Path(__file__).parent))
 from latent_steps import frechet
 
@@ -26,7 +26,8 @@ def sample_raw(pipe, cond, steer, strength, grad, seed=0):
     if steer and strength > 0:
         attr, target = parse_steer(steer)
         wrapper = guidance_wrapper({attr: pipe.classifiers[attr]}, {attr: target}, pipe.standardizer, strength,
-                                   posterior_samples=sc.posterior_samples, through_denoiser=grad == "denoiser")
+                                   posterior_samples=sc.posterior_samples, through_denoiser=grad == "denoiser",
+                                   generator=torch.Generator().manual_seed(seed + 1))   # as the pipeline seeds them
     t = time.perf_counter()
     x = sample(pipe.diffusion, cond, steps=sc.steps, sampler=sc.sampler, cfg=sc.cfg, eta=sc.eta, denoise_wrapper=wrapper,
                generator=torch.Generator().manual_seed(seed))

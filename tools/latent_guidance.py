@@ -11,21 +11,20 @@ Usage: python tools/latent_guidance.py --data DATA [--checkpoint DIR] [--n 512] 
 import argparse, json, sys, time
 from pathlib import Path
 import torch, torch.nn.functional as F
-from datasets import load_from_disk, concatenate_datasets
 from dglm.pipeline import DGLMPipeline
 from dglm.diffusion import sample
 from dglm.guidance import guidance_wrapper, parse_steer
 sys.path.insert(0, str(Path(__file__).parent))
-from latent_steps import frechet
+from latent_steps import frechet, heldout
 
 TARGETS = ("toxicity=nontoxic", "sentiment=positive", "sentiment=negative", "topic=sports", "topic=science")
 
-def sample_raw(pipe, cond, steer, strength, grad, seed=0):
-    "Raw L2-normalised sampled embeddings, (B, d), and the seconds sampling took."
+def sample_raw(pipe, cond, steer, strength, grad, seed=0, clf=None):
+    "Raw L2-normalised sampled embeddings, (B, d), and the seconds sampling took; `clf` guides instead of the pipeline's."
     sc, wrapper = pipe.preset.sample, None
     if steer and strength > 0:
         attr, target = parse_steer(steer)
-        wrapper = guidance_wrapper({attr: pipe.classifiers[attr]}, {attr: target}, pipe.standardizer, strength,
+        wrapper = guidance_wrapper({attr: clf or pipe.classifiers[attr]}, {attr: target}, pipe.standardizer, strength,
                                    posterior_samples=sc.posterior_samples, through_denoiser=grad == "denoiser",
                                    generator=torch.Generator().manual_seed(seed + 1))   # as the pipeline seeds them
     t = time.perf_counter()
@@ -44,8 +43,7 @@ def main():
     ap.add_argument("--targets", default=",".join(TARGETS)); ap.add_argument("--out", default=None)
     a = ap.parse_args(); torch.set_grad_enabled(False)
     pipe = DGLMPipeline.from_pretrained(a.checkpoint)
-    d = load_from_disk(f"{a.data}/lm"); ev = concatenate_datasets([d["validation"], d["test"]]).select(range(a.n))
-    pre, cont = torch.tensor(ev["prefix_emb"]).float(), torch.tensor(ev["cont_emb"]).float()
+    pre, cont = heldout(a.data, a.n)
     cond, res = pipe.standardizer(pre), {}
     def record(key, raw, secs, steer):
         res[key] = dict(p_target=p_target(pipe, raw, steer), fd=frechet(raw, cont),

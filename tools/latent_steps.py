@@ -22,6 +22,12 @@ def frechet(a:torch.Tensor, b:torch.Tensor)->float:
     m = a.mean(0) - b.mean(0)
     return float(m @ m + np.trace(ca + cb - 2 * linalg.sqrtm(ca @ cb).real))
 
+def heldout(data:str, n:int|None=None):
+    "Prefix and continuation embeddings of the held-out (validation + test) examples of a `dglm prepare` folder."
+    d = load_from_disk(f"{data}/lm"); ev = concatenate_datasets([d["validation"], d["test"]])
+    if n: ev = ev.select(range(n))
+    return torch.tensor(ev["prefix_emb"]).float(), torch.tensor(ev["cont_emb"]).float()
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True); ap.add_argument("--checkpoint", default="dglm/checkpoints/small")
@@ -29,9 +35,8 @@ def main():
     ap.add_argument("--out", default=None)
     a = ap.parse_args(); torch.set_grad_enabled(False)
     pipe = DGLMPipeline.from_pretrained(a.checkpoint); sc = pipe.preset.sample
-    d = load_from_disk(f"{a.data}/lm"); ev = concatenate_datasets([d["validation"], d["test"]])
-    pre, cont = torch.tensor(ev["prefix_emb"]).float(), torch.tensor(ev["cont_emb"]).float()
-    train = torch.tensor(d["train"][:len(cont)]["cont_emb"]).float()
+    pre, cont = heldout(a.data)
+    train = torch.tensor(load_from_disk(f"{a.data}/lm")["train"][:len(cont)]["cont_emb"]).float()
     res = {"reference: train continuations": dict(fd=frechet(train, cont), cos_true=float(F.cosine_similarity(train, cont).mean())),
            "reference: the prefix itself": dict(fd=frechet(pre, cont), cos_true=float(F.cosine_similarity(pre, cont).mean()))}
     for k, v in res.items(): print(k, {n: round(x, 4) for n, x in v.items()}, flush=True)

@@ -13,11 +13,10 @@ Usage: python tools/soft_classifier.py --data DATA [--checkpoint DIR] [--tempera
 import argparse, copy, json, sys, tempfile
 from pathlib import Path
 import torch, torch.nn.functional as F
-from datasets import load_from_disk, concatenate_datasets
 from dglm.pipeline import DGLMPipeline
 from dglm.evaluate import evaluate
 sys.path.insert(0, str(Path(__file__).parent))
-from latent_guidance import sample_raw, p_target, frechet
+from latent_guidance import sample_raw, p_target, frechet, heldout
 
 STEER, STRENGTHS = "sentiment=positive", (10.0, 20.0)
 
@@ -25,15 +24,11 @@ def softened(clf, T:float):
     soft = copy.deepcopy(clf); soft.weight.div_(T); soft.bias.div_(T); return soft
 
 def latent(pipe, data, clfs):
-    d = load_from_disk(f"{data}/lm"); ev = concatenate_datasets([d["validation"], d["test"]]).select(range(512))
-    pre, cont = torch.tensor(ev["prefix_emb"]).float(), torch.tensor(ev["cont_emb"]).float()
-    cond, shipped = pipe.standardizer(pre), pipe.classifiers["sentiment"]
+    pre, cont = heldout(data, 512); cond = pipe.standardizer(pre)
     raw0, _ = sample_raw(pipe, cond, None, 0, "x0"); res = {}
     for name, (clf, strengths) in clfs.items():
         for s in strengths:
-            pipe.classifiers["sentiment"] = clf
-            with torch.no_grad(): raw, _ = sample_raw(pipe, cond, STEER, s, pipe.preset.sample.guidance_grad)
-            pipe.classifiers["sentiment"] = shipped
+            raw, _ = sample_raw(pipe, cond, STEER, s, pipe.preset.sample.guidance_grad, clf=clf)
             res[f"{name} s={s:g}"] = dict(p_target_shipped=p_target(pipe, raw, STEER), fd=frechet(raw, cont),
                                           cos_unguided=float(F.cosine_similarity(raw, raw0).mean()))
             print(f"{name} s={s:g}", {k: round(v, 4) for k, v in res[f"{name} s={s:g}"].items()}, flush=True)

@@ -10,7 +10,7 @@ Closer to what Quarto shows: the front matter becomes the page title, cells mark
 source, no In/Out prompts, and the maths is typeset by a local
 MathJax 2 (`npm install mathjax@2` into the dglm cache, the version nbconvert's templates configure, done on first use when npm is there; the pages otherwise
 load MathJax from a CDN, which these machines cannot reach).
-Usage: python tools/render_docs.py [--screenshot index 04_schedule tutorials/walkthrough]
+Usage: python tools/render_docs.py [--screenshot index 07_schedule tutorials/walkthrough]
 """
 import argparse, json, re, subprocess, sys, shutil
 from pathlib import Path

@@ -8,6 +8,7 @@ import json, math
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from safetensors.torch import save_file, load_file
+from fastcore.basics import patch
 from .core import DGLMError, atomic_dir
 
 # %% auto #0
@@ -43,13 +44,15 @@ class AttributeClassifier(nn.Module):
     def __repr__(self): return f"AttributeClassifier({self.name!r}, classes={self.classes}, dim={self.dim})"
 
 # %% ../nbs/11_classifiers.ipynb #7c367b1c
-def _check_dim(self:AttributeClassifier, d:int):
+@patch
+def check_dim(self:AttributeClassifier, d:int):
     "Raise `DGLMError` unless embeddings of size `d` fit this classifier."
     if d != self.dim:
         raise DGLMError(f"classifier {self.name!r} expects {self.dim}-d embeddings but got {d}-d: it was trained "
                         f"for a different sentence encoder; retrain it (`dglm train --stage classifiers`)")
 
-def _target_index(self:AttributeClassifier, target)->int:
+@patch
+def target_index(self:AttributeClassifier, target)->int:
     "The label index of `target`: a class name ('positive'), an index (1) or an index as text ('1')."
     if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
         if 0 <= int(target) < len(self.classes): return int(target)
@@ -62,46 +65,50 @@ def _target_index(self:AttributeClassifier, target)->int:
     choices = ", ".join(f"{c} ({i})" for i, c in enumerate(self.classes))
     raise DGLMError(f"unknown target {target!r} for attribute {self.name!r}: choose one of {choices}")
 
-AttributeClassifier.check_dim, AttributeClassifier.target_index = _check_dim, _target_index
-
 # %% ../nbs/11_classifiers.ipynb #c8a1d084
 def _as_tensor(x):
     x = torch.as_tensor(x)
     return x if x.is_floating_point() else x.float()
 
-def _logits(self:AttributeClassifier, x)->torch.Tensor:
+@patch
+def logits(self:AttributeClassifier, x)->torch.Tensor:
     "Raw scores (N, 1) for a binary classifier, (N, C) otherwise."
     x = _as_tensor(x); self.check_dim(x.shape[-1])
     return x @ self.weight.to(x).T + self.bias.to(x)
 
-def _log_probs(self:AttributeClassifier, x)->torch.Tensor:
+@patch
+def log_probs(self:AttributeClassifier, x)->torch.Tensor:
     "Log-probabilities of every class, (N, C)."
     l = self.logits(x)
     return torch.cat([F.logsigmoid(-l), F.logsigmoid(l)], -1) if self.binary else F.log_softmax(l, -1)
 
-def _log_prob(self:AttributeClassifier, x, target)->torch.Tensor:
+@patch
+def log_prob(self:AttributeClassifier, x, target)->torch.Tensor:
     "log p(target | x), shape (N,); `target` is a class name, an index, or a tensor of indices (N,)."
     lp = self.log_probs(x)
     if torch.is_tensor(target) and target.ndim > 0: return lp.gather(-1, target.long().reshape(-1, 1)).squeeze(-1)
     return lp[..., self.target_index(int(target) if torch.is_tensor(target) else target)]
 
-def _predict_proba(self:AttributeClassifier, x)->torch.Tensor:
+@patch
+def predict_proba(self:AttributeClassifier, x)->torch.Tensor:
     "Class probabilities (N, C), the same numbers as scikit-learn's `predict_proba`."
     return self.log_probs(x).exp()
 
-def _predict(self:AttributeClassifier, x)->torch.Tensor:
+@patch
+def predict(self:AttributeClassifier, x)->torch.Tensor:
     "The most probable class index per row."
     return self.log_probs(x).argmax(-1)
 
-AttributeClassifier.logits, AttributeClassifier.log_probs, AttributeClassifier.log_prob = _logits, _log_probs, _log_prob
-AttributeClassifier.predict_proba, AttributeClassifier.predict = _predict_proba, _predict
-AttributeClassifier.forward = _logits
+@patch
+def forward(self:AttributeClassifier, x)->torch.Tensor:
+    "Calling the module gives `logits`: raw scores (N, 1) for a binary classifier, (N, C) otherwise."
+    return self.logits(x)
 
 # %% ../nbs/11_classifiers.ipynb #49ac66a5
 def _np64(x): return (x.detach().cpu().double().numpy() if torch.is_tensor(x) else np.asarray(x, dtype=np.float64))
 
-@classmethod
-def _from_sklearn(cls, model, name:str, classes:list|None=None, meta:dict|None=None)->AttributeClassifier:
+@patch(cls_method=True)
+def from_sklearn(cls:AttributeClassifier, model, name:str, classes:list|None=None, meta:dict|None=None)->AttributeClassifier:
     "Wrap a fitted `sklearn.linear_model.LogisticRegression` whose classes are 0..C-1."
     labels = [int(c) for c in model.classes_]
     if labels != list(range(len(labels))):
@@ -111,16 +118,16 @@ def _from_sklearn(cls, model, name:str, classes:list|None=None, meta:dict|None=N
         raise DGLMError(f"classifier {name!r}: {len(classes)} class names but {len(labels)} labels in the data")
     return cls(name, classes, torch.from_numpy(model.coef_.copy()), torch.from_numpy(model.intercept_.copy()), meta)
 
-@classmethod
-def _fit(cls,
-         x,                       # (N, d) raw L2-normalised embeddings (torch or NumPy)
-         y,                       # (N,) integer labels 0..C-1
-         C:float=1.0,             # inverse L2 regularisation strength (the paper: 1000)
-         name:str="attribute",    # the attribute's name
-         classes:list|None=None,  # class names in label order (default '0', '1', ...)
-         class_weight=None,       # None or 'balanced' (the authors balance toxicity)
-         max_iter:int=5000,       # L-BFGS iterations
-         **kwargs                 # passed to `LogisticRegression`
+@patch(cls_method=True)
+def fit(cls:AttributeClassifier,
+        x,                       # (N, d) raw L2-normalised embeddings (torch or NumPy)
+        y,                       # (N,) integer labels 0..C-1
+        C:float=1.0,             # inverse L2 regularisation strength (the paper: 1000)
+        name:str="attribute",    # the attribute's name
+        classes:list|None=None,  # class names in label order (default '0', '1', ...)
+        class_weight=None,       # None or 'balanced' (the authors balance toxicity)
+        max_iter:int=5000,       # L-BFGS iterations
+        **kwargs                 # passed to `LogisticRegression`
         )->AttributeClassifier:
     "Fit a scikit-learn logistic regression on embeddings and wrap it."
     from sklearn.linear_model import LogisticRegression
@@ -133,8 +140,6 @@ def _fit(cls,
     model = LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter, **kwargs).fit(X, y)
     meta = dict(source="sklearn.LogisticRegression", C=C, class_weight=class_weight, n_train=int(len(y)))
     return cls.from_sklearn(model, name, classes, meta)
-
-AttributeClassifier.from_sklearn, AttributeClassifier.fit = _from_sklearn, _fit
 
 # %% ../nbs/11_classifiers.ipynb #d86e0e88
 def expected_calibration_error(probs, y, bins:int=15)->float:
@@ -149,17 +154,18 @@ def expected_calibration_error(probs, y, bins:int=15)->float:
         if m.any(): ece += m.double().mean().item() * abs(correct[m].mean().item() - conf[m].mean().item())
     return ece
 
-def _evaluate(self:AttributeClassifier, x, y, bins:int=15)->dict:
+@patch
+def evaluate(self:AttributeClassifier, x, y, bins:int=15)->dict:
     "Accuracy and expected calibration error on held-out embeddings `x` with labels `y`."
     with torch.no_grad(): p = self.predict_proba(x)
     y = torch.as_tensor(y).long().reshape(-1).to(p.device)
     return dict(accuracy=(p.argmax(-1) == y).double().mean().item(), ece=expected_calibration_error(p, y, bins), n=len(y))
-AttributeClassifier.evaluate = _evaluate
 
 # %% ../nbs/11_classifiers.ipynb #72592eb9
 _WEIGHTS, _CONFIG = "classifier.safetensors", "classifier.json"
 
-def _save(self:AttributeClassifier, path)->Path:
+@patch
+def save(self:AttributeClassifier, path)->Path:
     "Write the classifier to folder `path` (safetensors + JSON)."
     with atomic_dir(path) as tmp:
         save_file({"weight": self.weight.contiguous(), "bias": self.bias.contiguous()}, str(tmp/_WEIGHTS))
@@ -168,8 +174,8 @@ def _save(self:AttributeClassifier, path)->Path:
         (tmp/_CONFIG).write_text(json.dumps(cfg, indent=2))
     return Path(path)
 
-@classmethod
-def _load(cls, path, dim:int|None=None)->AttributeClassifier:
+@patch(cls_method=True)
+def load(cls:AttributeClassifier, path, dim:int|None=None)->AttributeClassifier:
     "Read a classifier saved by `save`; with `dim`, check it fits embeddings of that size."
     path = Path(path)
     if not (path/_WEIGHTS).is_file() or not (path/_CONFIG).is_file():
@@ -181,8 +187,6 @@ def _load(cls, path, dim:int|None=None)->AttributeClassifier:
     clf = cls(cfg["name"], cfg["classes"], t["weight"], t["bias"], cfg.get("meta"))
     if dim is not None: clf.check_dim(dim)
     return clf
-
-AttributeClassifier.save, AttributeClassifier.load = _save, _load
 
 # %% ../nbs/11_classifiers.ipynb #327ad502
 def save_classifiers(classifiers:dict, path)->Path:
@@ -232,12 +236,12 @@ def train_classifiers(data_dir,                    # the folder `dglm prepare` w
     return out
 
 # %% ../nbs/11_classifiers.ipynb #28d40540
-@classmethod
-def _from_descriptions(cls,
-                       encoder,                 # anything with `.encode(list[str])` -> (N, d) embeddings (dglm.encoder.Encoder)
-                       descriptions:dict,       # {class name: [description or example texts]}, at least 2 classes
-                       name:str="custom",       # the attribute's name
-                       temperature:float=0.05   # tau: logits are cos(x, mu_c) / tau
+@patch(cls_method=True)
+def from_descriptions(cls:AttributeClassifier,
+                      encoder,                 # anything with `.encode(list[str])` -> (N, d) embeddings (dglm.encoder.Encoder)
+                      descriptions:dict,       # {class name: [description or example texts]}, at least 2 classes
+                      name:str="custom",       # the attribute's name
+                      temperature:float=0.05   # tau: logits are cos(x, mu_c) / tau
                       )->AttributeClassifier:
     "A zero-shot classifier whose class prototypes are the encoder's mean embeddings of each class's texts."
     if len(descriptions) < 2: raise DGLMError(f"describe at least 2 classes for {name!r} (e.g. a contrast class), got {list(descriptions)}")
@@ -253,4 +257,3 @@ def _from_descriptions(cls,
     w, b = (W[1:] - W[:1], torch.zeros(1)) if len(protos) == 2 else (W, torch.zeros(len(protos)))
     meta = dict(source="descriptions", temperature=temperature, descriptions={k: list([v] if isinstance(v, str) else v) for k, v in descriptions.items()})
     return cls(name, list(descriptions), w, b, meta)
-AttributeClassifier.from_descriptions = _from_descriptions

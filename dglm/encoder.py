@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 import torch, torch.nn.functional as F
+from fastcore.basics import patch
 from .core import DGLMError, default_device
 from .hub import resolve_model
 
@@ -33,11 +34,12 @@ class Encoder:
     def __repr__(self): return f"Encoder({self.name!r}, dim={self.dim}, max_length={self.max_length}, device={self.device})"
 
 # %% ../nbs/02_encoder.ipynb #26c3e141
+@patch
 @torch.no_grad()
-def _encode(self:Encoder, texts:list[str]|str, # texts to embed (a single string gives one row)
-            batch_size:int=64, # texts per forward pass
-            progress:bool=False # show a tqdm progress bar
-           )->torch.Tensor:
+def encode(self:Encoder, texts:list[str]|str, # texts to embed (a single string gives one row)
+           batch_size:int=64, # texts per forward pass
+           progress:bool=False # show a tqdm progress bar
+          )->torch.Tensor:
     "(N, d) float32 CPU tensor of L2-normalised embeddings of `texts`, in input order."
     if isinstance(texts, str): texts = [texts]
     texts = list(texts)
@@ -55,8 +57,6 @@ def _encode(self:Encoder, texts:list[str]|str, # texts to embed (a single string
         emb = self.model(feats)["sentence_embedding"].float()
         out[idx] = F.normalize(emb, dim=-1).cpu()
     return out
-
-Encoder.encode = _encode
 
 # %% ../nbs/02_encoder.ipynb #b0a2aa14
 class Standardizer:
@@ -82,24 +82,33 @@ class Standardizer:
         return (x - self.mean.to(x)) / self.std.to(x)
 
     def invert(self, z:torch.Tensor)->torch.Tensor:
-        "Un-standardise: $s \\odot z + \\mu$ (L2-normalise afterwards to return to the sphere)."
+        "Un-standardise: $s \\odot z + \\mu$ (`to_sphere` also L2-normalises, back onto the sphere)."
         return z * self.std.to(z) + self.mean.to(z)
+
+    def to_sphere(self, z:torch.Tensor)->torch.Tensor:
+        "Standardised samples to raw unit-norm embeddings, $\\mathrm{normalize}(s \\odot z + \\mu)$: what classifiers and judges read."
+        return F.normalize(self.invert(z), dim=-1)
+
+    @classmethod
+    def identity(cls, d:int)->Standardizer:
+        "The standardiser that changes nothing ($\\mu = 0$, $s = 1$): for embeddings that are already raw."
+        return cls(torch.zeros(d), torch.ones(d))
 
     @property
     def dim(self): return len(self.mean)
     def __repr__(self): return f"Standardizer(dim={self.dim})"
 
 # %% ../nbs/02_encoder.ipynb #6d99ccea
-def _save(self:Standardizer, path:str|Path):
+@patch
+def save(self:Standardizer, path:str|Path):
     "Write mean and std to a safetensors file."
     from safetensors.torch import save_file
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     save_file({"mean": self.mean.contiguous(), "std": self.std.contiguous()}, str(path))
 
-def _load(cls, path:str|Path)->Standardizer:
+@patch(cls_method=True)
+def load(cls:Standardizer, path:str|Path)->Standardizer:
     "Read a `Standardizer` written by `save`."
     from safetensors.torch import load_file
     if not Path(path).is_file(): raise DGLMError(f"no standardisation statistics at {path}: run `dglm prepare` first")
     t = load_file(str(path)); return cls(t["mean"], t["std"])
-
-Standardizer.save, Standardizer.load = _save, classmethod(_load)

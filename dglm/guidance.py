@@ -7,37 +7,43 @@ from __future__ import annotations
 import math
 import torch, torch.nn.functional as F
 from .core import DGLMError
+from fastcore.basics import patch
 from .schedule import alpha_sigma
+from .encoder import Standardizer
 
 # %% auto #0
-__all__ = ['parse_steer', 'resolve_targets', 'posterior_samples', 'guidance_loss', 'guidance_wrapper']
+__all__ = ['ESTIMATORS', 'GRADIENTS', 'parse_steer', 'parse_steers', 'resolve_targets', 'posterior_samples', 'guidance_loss',
+           'Guidance']
 
 # %% ../nbs/12_guidance.ipynb #707fa2cc
+_STEER_FORM = "write ATTRIBUTE=TARGET, e.g. sentiment=positive or toxicity=0"
+
 def parse_steer(spec:str)->tuple[str, str]:
     "Split a steer spec 'attribute=target' into its two stripped parts."
-    if not isinstance(spec, str) or spec.count("=") != 1:
-        raise DGLMError(f"bad steer {spec!r}: write ATTRIBUTE=TARGET, e.g. sentiment=positive or toxicity=0")
+    if not isinstance(spec, str) or spec.count("=") != 1: raise DGLMError(f"bad steer {spec!r}: {_STEER_FORM}")
     attr, target = (p.strip() for p in spec.split("="))
-    if not attr or not target:
-        raise DGLMError(f"bad steer {spec!r}: write ATTRIBUTE=TARGET, e.g. sentiment=positive or toxicity=0")
+    if not attr or not target: raise DGLMError(f"bad steer {spec!r}: {_STEER_FORM}")
     return attr, target
+
+def parse_steers(specs)->dict:
+    "`['sentiment=positive', 'toxicity=0']` -> `{'sentiment': 'positive', 'toxicity': '0'}`; an attribute named twice is an error."
+    out = {}
+    for attr, target in map(parse_steer, [specs] if isinstance(specs, str) else specs or []):
+        if attr in out: raise DGLMError(f"attribute {attr!r} is steered twice ({attr}={out[attr]} and {attr}={target}): give each attribute once")
+        out[attr] = target
+    return out
 
 # %% ../nbs/12_guidance.ipynb #48fa7edc
 def resolve_targets(classifiers:dict,  # {attribute: AttributeClassifier}
                     steer              # 'a=t', ['a=t', ...], {a: t} or None
                    )->dict:
     "`{attribute: class index}` for a steer request; unknown attributes or targets raise `DGLMError` listing the choices."
-    if not steer: return {}
-    pairs = [parse_steer(steer)] if isinstance(steer, str) else list(steer.items()) if isinstance(steer, dict) \
-            else [parse_steer(s) for s in steer]
     out = {}
-    for attr, target in pairs:
+    for attr, target in (steer if isinstance(steer, dict) else parse_steers(steer)).items():
         if attr not in classifiers:
             have = ", ".join(sorted(classifiers)) or "none (this pipeline has no classifiers)"
             raise DGLMError(f"unknown attribute {attr!r}: choose one of {have}")
-        idx = classifiers[attr].target_index(target)
-        if out.get(attr, idx) != idx: raise DGLMError(f"attribute {attr!r} is steered to two different targets")
-        out[attr] = idx
+        out[attr] = classifiers[attr].target_index(target)
     return out
 
 # %% ../nbs/12_guidance.ipynb #f09c5e9e
@@ -58,25 +64,24 @@ def posterior_samples(x0:torch.Tensor,     # (B, d) predicted clean embeddings (
 
 _posterior = posterior_samples   # `guidance_loss` has an argument of the same name
 
-# %% ../nbs/12_guidance.ipynb #1bef6c4f
-def _unstandardise(x:torch.Tensor, standardizer)->torch.Tensor:
-    "Raw L2-normalised embeddings from standardised ones (`standardizer=None`: already raw, only normalise)."
-    return F.normalize(x if standardizer is None else standardizer.invert(x), dim=-1)
+# %% ../nbs/12_guidance.ipynb #64490de5
+ESTIMATORS = ("likelihood", "released")
 
+# %% ../nbs/12_guidance.ipynb #1bef6c4f
 def guidance_loss(classifiers:dict,      # {attribute: AttributeClassifier}
                   targets:dict,          # {attribute: class index}
                   x0:torch.Tensor,       # (B, d) predicted clean embeddings, standardised
                   logsnr,                # log-SNR of the step: scalar or (B,)
-                  standardizer=None,     # has `.invert(x)`: standardised -> raw (None: x0 is raw)
+                  standardizer:Standardizer, # maps the diffusion space back to the sphere (`Standardizer.identity(d)` if x0 is raw)
                   posterior_samples:int=32, # K
                   weights:dict|None=None,   # {attribute: weight}, default 1 each
                   generator:torch.Generator|None=None, # posterior noise source
                   estimator:str="likelihood" # 'likelihood': -log mean p; 'released': log mean (-log p), the authors' code
                  )->torch.Tensor:
     "Per-example guidance loss (B,): weighted sum over attributes of a Monte Carlo estimate of -log p(y | z_t)."
-    if estimator not in ("likelihood", "released"): raise DGLMError(f"unknown estimator {estimator!r}: 'likelihood' or 'released'")
+    if estimator not in ESTIMATORS: raise DGLMError(f"unknown estimator {estimator!r}: 'likelihood' or 'released'")
     B, K = x0.shape[0], posterior_samples
-    xs = _unstandardise(_posterior(x0, logsnr, K, generator).reshape(B * K, -1), standardizer)  # (B*K, d) raw
+    xs = standardizer.to_sphere(_posterior(x0, logsnr, K, generator).reshape(B * K, -1))       # (B*K, d) raw, unit norm
     total = x0.new_zeros(B)
     for attr, y in targets.items():
         lp = classifiers[attr].log_prob(xs, y).reshape(B, K)                                    # log p(y | x_bk)
@@ -85,43 +90,65 @@ def guidance_loss(classifiers:dict,      # {attribute: AttributeClassifier}
     return total
 
 # %% ../nbs/12_guidance.ipynb #c11cbd2b
-def guidance_wrapper(classifiers:dict,      # {attribute: AttributeClassifier} on raw normalised embeddings
-                     targets:dict,          # {attribute: class index or name}, e.g. from `resolve_targets`
-                     standardizer,          # `.invert(x)` maps the diffusion space back to raw embeddings (None: identity)
-                     strength:float,        # s: 0 = unguided; the paper uses 5-20
-                     posterior_samples:int=32, # K samples around x0 per step
-                     weights:dict|None=None,   # {attribute: weight} for several attributes (default 1 each)
-                     generator:torch.Generator|None=None, # posterior noise source (None: global RNG)
-                     estimator:str="likelihood",          # see `guidance_loss`
-                     through_denoiser:bool=True           # False: gradient at x0, d x0/d z_t taken as alpha (no backward pass)
-                    ):
-    "A `denoise_wrapper`: `wrapper(denoise) -> guided_denoise(z, logsnr) -> x0` with classifier guidance."
-    try: s = float(strength)
-    except (TypeError, ValueError): raise DGLMError(f"strength must be a number, got {strength!r}") from None
-    if not math.isfinite(s) or s < 0: raise DGLMError(f"strength must be a finite number >= 0, got {strength!r}")
-    if not isinstance(posterior_samples, int) or posterior_samples < 1:
-        raise DGLMError(f"posterior_samples must be an integer >= 1, got {posterior_samples!r}")
-    targets = resolve_targets(classifiers, dict(targets or {}))
-    weights = dict(weights or {})
-    if set(weights) - set(targets): raise DGLMError(f"weights for attributes that are not steered: {sorted(set(weights) - set(targets))}")
-    if any(not math.isfinite(float(w)) or float(w) < 0 for w in weights.values()): raise DGLMError(f"weights must be finite and >= 0, got {weights}")
-    if estimator not in ("likelihood", "released"): raise DGLMError(f"unknown estimator {estimator!r}: 'likelihood' or 'released'")
+GRADIENTS = ("denoiser", "x0")
 
-    def wrapper(denoise):
-        if s == 0 or not targets: return denoise
-        loss = lambda x0, logsnr: guidance_loss(classifiers, targets, x0, logsnr, standardizer, posterior_samples, weights,
-                                                generator, estimator).sum()
-        def guided(z, logsnr):
-            a, sig = alpha_sigma(_per_example(logsnr, z))
-            with torch.enable_grad():
-                if through_denoiser:                                  # exact: backpropagate through the denoiser
-                    zg = z.detach().requires_grad_(True)
-                    x0 = denoise(zg, logsnr)
-                    g, = torch.autograd.grad(loss(x0, logsnr), zg)
-                else:                                                 # d x0 / d z_t ~ alpha I: forward pass only
-                    with torch.no_grad(): x0 = denoise(z, logsnr)
-                    xg = x0.detach().requires_grad_(True)
-                    g = a * torch.autograd.grad(loss(xg, logsnr), xg)[0]
-            return (x0.detach() - s * sig**2 / a * g).to(z.dtype)    # = (z - sigma (eps + s sigma g)) / alpha
-        return guided
-    return wrapper
+def _number(name, v, low=0.)->float:
+    "`v` as a finite float >= `low`, or one clear error naming `name`."
+    try: f = float(v)
+    except (TypeError, ValueError): raise DGLMError(f"{name} must be a number, got {v!r}") from None
+    if not math.isfinite(f) or f < low: raise DGLMError(f"{name} must be a finite number >= {low:g}, got {v!r}")
+    return f
+
+class Guidance:
+    "Classifier guidance, validated once: `Guidance(...)(denoise)` is the guided denoiser (a `denoise_wrapper`)."
+    def __init__(self, classifiers:dict,        # {attribute: AttributeClassifier} on raw normalised embeddings
+                 steer,                         # targets: 'a=t', ['a=t', ...] or {attribute: class name or index}
+                 standardizer:Standardizer,     # the diffusion space <-> raw embeddings (`Standardizer.identity(d)`: none)
+                 strength:float,                # s: 0 = unguided; the paper uses 5-20
+                 posterior_samples:int=32,      # K samples around x0 per step
+                 weights:dict|None=None,        # {attribute: weight} for several attributes (default 1 each)
+                 generator:torch.Generator|None=None, # posterior noise source (None: global RNG)
+                 estimator:str="likelihood",    # see `guidance_loss`
+                 grad:str="denoiser"):          # 'denoiser': exact gradient; 'x0': gradient at x0, d x0/d z_t taken as alpha
+        self.targets, self.strength = resolve_targets(classifiers, steer), _number("strength", strength)
+        if not isinstance(posterior_samples, int) or posterior_samples < 1:
+            raise DGLMError(f"posterior_samples must be an integer >= 1, got {posterior_samples!r}")
+        self.weights = {a: _number(f"the weight of {a}", w) for a, w in (weights or {}).items()}
+        if set(self.weights) - set(self.targets): raise DGLMError(f"weights for attributes that are not steered: {sorted(set(self.weights) - set(self.targets))}")
+        if estimator not in ESTIMATORS: raise DGLMError(f"unknown estimator {estimator!r}: 'likelihood' or 'released'")
+        if grad not in GRADIENTS: raise DGLMError(f"guidance_grad must be 'denoiser' or 'x0', got {grad!r}")
+        self.classifiers, self.standardizer, self.posterior_samples = classifiers, standardizer, posterior_samples
+        self.generator, self.estimator, self.grad = generator, estimator, grad
+
+    @property
+    def active(self)->bool: return self.strength > 0 and bool(self.targets)
+    def __repr__(self): return f"Guidance({self.targets}, strength={self.strength:g}, K={self.posterior_samples}, grad={self.grad!r})"
+
+# %% ../nbs/12_guidance.ipynb #377af4c9
+@patch
+def loss(self:Guidance, x0:torch.Tensor, logsnr)->torch.Tensor:
+    "The summed guidance loss of a batch of predictions (examples are independent, so its gradient is per example)."
+    return guidance_loss(self.classifiers, self.targets, x0, logsnr, self.standardizer, self.posterior_samples,
+                         self.weights, self.generator, self.estimator).sum()
+
+@patch
+def gradient(self:Guidance, denoise, z:torch.Tensor, logsnr)->tuple[torch.Tensor, torch.Tensor]:
+    "$\\hat x_0$ and $g = \\nabla_{z_t}\\mathcal L$: through the denoiser, or at $\\hat x_0$ times $\\alpha$ (`grad='x0'`)."
+    with torch.enable_grad():
+        if self.grad == "denoiser":                                  # exact: backpropagate through the denoiser
+            zg = z.detach().requires_grad_(True)
+            x0 = denoise(zg, logsnr)
+            return x0.detach(), torch.autograd.grad(self.loss(x0, logsnr), zg)[0]
+        with torch.no_grad(): x0 = denoise(z, logsnr)                # d x0 / d z_t ~ alpha I: forward pass only
+        xg = x0.detach().requires_grad_(True)
+        return x0, alpha_sigma(_per_example(logsnr, z))[0] * torch.autograd.grad(self.loss(xg, logsnr), xg)[0]
+
+@patch
+def __call__(self:Guidance, denoise):
+    "The guided denoiser `(z, logsnr) -> x0`, or `denoise` itself when nothing is steered."
+    if not self.active: return denoise
+    def guided(z, logsnr):
+        a, sig = alpha_sigma(_per_example(logsnr, z))
+        x0, g = self.gradient(denoise, z, logsnr)
+        return (x0 - self.strength * sig**2 / a * g).to(z.dtype)    # = (z - sigma (eps + s sigma g)) / alpha
+    return guided

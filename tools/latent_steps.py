@@ -11,22 +11,9 @@ Usage: python tools/latent_steps.py --data DATA [--checkpoint DIR] [--steps 5,10
 """
 import argparse, json, time
 import numpy as np, torch, torch.nn.functional as F
-from scipy import linalg
-from datasets import load_from_disk, concatenate_datasets
+from datasets import load_from_disk
 from dglm.pipeline import DGLMPipeline
-from dglm.diffusion import sample
-
-def frechet(a:torch.Tensor, b:torch.Tensor)->float:
-    "Fréchet distance between Gaussians fitted to the rows of `a` and `b`."
-    a, b = a.double().numpy(), b.double().numpy(); ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    m = a.mean(0) - b.mean(0)
-    return float(m @ m + np.trace(ca + cb - 2 * linalg.sqrtm(ca @ cb).real))
-
-def heldout(data:str, n:int|None=None):
-    "Prefix and continuation embeddings of the held-out (validation + test) examples of a `dglm prepare` folder."
-    d = load_from_disk(f"{data}/lm"); ev = concatenate_datasets([d["validation"], d["test"]])
-    if n: ev = ev.select(range(n))
-    return torch.tensor(ev["prefix_emb"]).float(), torch.tensor(ev["cont_emb"]).float()
+from dglm.latent import frechet, heldout_embeddings
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -35,7 +22,7 @@ def main():
     ap.add_argument("--out", default=None)
     a = ap.parse_args(); torch.set_grad_enabled(False)
     pipe = DGLMPipeline.from_pretrained(a.checkpoint); sc = pipe.preset.sample
-    pre, cont = heldout(a.data)
+    pre, cont = heldout_embeddings(a.data)
     train = torch.tensor(load_from_disk(f"{a.data}/lm")["train"][:len(cont)]["cont_emb"]).float()
     res = {"reference: train continuations": dict(fd=frechet(train, cont), cos_true=float(F.cosine_similarity(train, cont).mean())),
            "reference: the prefix itself": dict(fd=frechet(pre, cont), cos_true=float(F.cosine_similarity(pre, cont).mean()))}
@@ -44,9 +31,8 @@ def main():
     for steps in map(int, a.steps.split(",")):
         fds, coss, norms, t = [], [], [], time.time()
         for seed in range(a.seeds):
-            x = sample(pipe.diffusion, cond, steps=steps, sampler=sc.sampler, cfg=sc.cfg, eta=sc.eta,
-                       generator=torch.Generator().manual_seed(seed))
-            raw = pipe.standardizer.invert(x); norms.append(float(raw.norm(dim=-1).mean())); raw = F.normalize(raw, dim=-1)
+            x = pipe.sample_embeddings(cond, steps=steps, seed=seed)
+            norms.append(float(pipe.standardizer.invert(x).norm(dim=-1).mean())); raw = pipe.standardizer.to_sphere(x)
             fds.append(frechet(raw, cont)); coss.append(float(F.cosine_similarity(raw, cont).mean()))
         res[f"steps={steps}"] = dict(fd=float(np.mean(fds)), fd_sd=float(np.std(fds)), cos_true=float(np.mean(coss)),
                                      cos_sd=float(np.std(coss)), raw_norm=float(np.mean(norms)),

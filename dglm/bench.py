@@ -113,20 +113,16 @@ def control_cost(pipe, prompts:list[str], steer:str="sentiment=positive", streng
                  settings=BENCH_SETTINGS, # (steps, posterior samples, guidance_grad) triples
                  max_new_tokens:int=20, seed:int=0, repeats:int=3, verbose:bool=True)->list[dict]:
     "Per setting: guided/plain wall time (median of `repeats` paired rounds) and the guiding classifier's mean p(target) of the samples, guided and unguided."
-    from dglm.guidance import parse_steer
-    attr, target = parse_steer(steer)
-    clf = pipe.classifiers.get(attr)
-    if clf is None: raise DGLMError(f"the pipeline has no {attr!r} classifier: choose one of {', '.join(pipe.classifiers) or 'none'}")
-    idx = clf.target_index(target)
+    from dglm.latent import target_probability
+    pipe.guidance(steer)                           # one clear error for an unknown attribute or target, before any timing
     def p_target(steps, k, grad, s):
-        x = pipe.sample_embeddings(prompts, steer={attr: target}, strength=s, steps=steps, posterior_samples=k, seed=seed,
-                                   guidance_grad=grad)
-        return float(clf.predict_proba(F.normalize(pipe.standardizer.invert(x), dim=-1))[:, idx].mean())
+        x = pipe.sample_embeddings(prompts, steer=steer, strength=s, steps=steps, posterior_samples=k, seed=seed, guidance_grad=grad)
+        return target_probability(pipe, pipe.standardizer.to_sphere(x), steer)
     plain = lambda: plain_system(pipe).generate(prompts, 1, max_new_tokens, seed)
     plain()
     rows = []
     for steps, k, grad in settings:
-        guided = lambda: pipe(list(prompts), steer={attr: target}, strength=strength, steps=steps, posterior_samples=k,
+        guided = lambda: pipe(list(prompts), steer=steer, strength=strength, steps=steps, posterior_samples=k,
                               max_new_tokens=max_new_tokens, seed=seed, guidance_grad=grad)
         rows.append(dict(steps=steps, posterior_samples=k, guidance_grad=grad, guided_over_plain=_paired_ratio(plain, guided, repeats),
                          p_target=p_target(steps, k, grad, strength), p_target_unguided=p_target(steps, k, grad, 0.0)))

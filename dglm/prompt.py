@@ -10,11 +10,11 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors.torch import save_file, load_file, save_model, load_model
 from .core import PromptConfig, DecoderConfig, DGLMError, atomic_dir
+from .layers import Block, sinusoidal
 from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
-__all__ = ['noise_augment', 'renoise', 'sinusoidal', 'PromptBlock', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'plot_layout',
-           'apply_adaptation', 'embedding_use', 'generation_similarity', 'warm_start', 'plot_conditioning']
+__all__ = ['noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'apply_adaptation']
 
 # %% ../nbs/10_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -36,46 +36,6 @@ def renoise(x:torch.Tensor, # (B, d) standardised embeddings
     eps = torch.randn(x.shape, generator=generator, dtype=x.dtype, device=generator.device if generator else x.device).to(x.device)
     return a2.sqrt() * x + (1 - a2).sqrt() * eps
 
-# %% ../nbs/10_prompt.ipynb #ff542ead
-def sinusoidal(x:torch.Tensor, # (B,) values, here 1000 * a2
-               dim:int)->torch.Tensor:
-    "Transformer-style sin/cos features of a scalar per row: (B, dim)."
-    half = dim // 2
-    freqs = torch.exp(-math.log(10000) * torch.arange(half, device=x.device, dtype=torch.float32) / max(half - 1, 1))
-    args = x.float()[:, None] * freqs[None]
-    return torch.cat([args.sin(), args.cos()], -1)
-
-def _modulate(h, mod):  # h (B, L, W); mod (B, 2W) -> h * (1 + scale) + shift
-    scale, shift = mod[:, None].chunk(2, -1)
-    return h * (1 + scale) + shift
-
-class PromptBlock(nn.Module):
-    "A bidirectional pre-norm transformer block with qk-norm, a SiLU-GLU feed-forward and adaptive scale/shift."
-    def __init__(self, width:int, heads:int, cond_dim:int):
-        super().__init__()
-        if width % heads: raise DGLMError(f"prompt width {width} is not divisible by heads {heads}")
-        self.heads, hd, inner = heads, width // heads, int(width * 8 / 3)
-        self.attn_norm, self.ff_norm = nn.RMSNorm(width, eps=1e-6), nn.RMSNorm(width, eps=1e-6)
-        self.qkv, self.attn_out = nn.Linear(width, 3 * width, bias=False), nn.Linear(width, width, bias=False)
-        self.q_norm, self.k_norm = nn.RMSNorm(hd, eps=1e-6), nn.RMSNorm(hd, eps=1e-6)
-        self.ff_in, self.ff_out = nn.Linear(width, 2 * inner), nn.Linear(inner, width)
-        self.attn_mod, self.ff_mod = nn.Linear(cond_dim, 2 * width), nn.Linear(cond_dim, 2 * width)
-        for m in (self.attn_mod, self.ff_mod): nn.init.zeros_(m.weight); nn.init.zeros_(m.bias)
-
-    def attn(self, h):
-        B, L, W = h.shape
-        q, k, v = self.qkv(h).view(B, L, 3, self.heads, W // self.heads).permute(2, 0, 3, 1, 4)  # 3 x (B, nh, L, hd)
-        out = F.scaled_dot_product_attention(self.q_norm(q), self.k_norm(k), v)                 # no mask: bidirectional
-        return self.attn_out(out.transpose(1, 2).reshape(B, L, W))
-
-    def ff(self, h):
-        a, gate = self.ff_in(h).chunk(2, -1)
-        return self.ff_out(a * F.silu(gate))
-
-    def forward(self, h, c):  # h (B, L, W); c (B, cond_dim), the SiLU'd noise-level embedding
-        h = h + self.attn(_modulate(self.attn_norm(h), self.attn_mod(c)))
-        return h + self.ff(_modulate(self.ff_norm(h), self.ff_mod(c)))
-
 # %% ../nbs/10_prompt.ipynb #a1c366e0
 class PromptGenerator(nn.Module):
     "Embedding (B, d) and noise level a2 (B,) -> soft prompt (B, num_tokens, decoder_hidden)."
@@ -86,12 +46,14 @@ class PromptGenerator(nn.Module):
         super().__init__()
         self.cfg, self.latent_dim, self.out_dim = cfg, latent_dim, decoder_hidden
         K, W, half = cfg.num_tokens, cfg.width, max(latent_dim // 2, 1)
+        if W % cfg.heads: raise DGLMError(f"prompt width {W} is not divisible by heads {cfg.heads}")
         self.lift = nn.Linear(latent_dim, K * half)          # d -> K * d/2, reshaped to K tokens
         self.proj_in = nn.Linear(half, W)                   # d/2 -> width
         self.pos = nn.Parameter(torch.randn(K, W) * 0.02)
         cond = max(W // 2, 16)
         self.time_mlp = nn.Sequential(nn.Linear(W, cond), nn.SiLU(), nn.Linear(cond, cond), nn.SiLU())
-        self.blocks = nn.ModuleList(PromptBlock(W, cfg.heads, cond) for _ in range(cfg.layers))
+        self.blocks = nn.ModuleList(Block(W, W // cfg.heads, int(W * 8 / 3), eps=1e-6, affine=True, bias=True, cond_dim=cond)
+                                    for _ in range(cfg.layers))
         self.norm = nn.RMSNorm(W, eps=1e-6)
         self.out = nn.Linear(W, decoder_hidden)
 
@@ -100,10 +62,22 @@ class PromptGenerator(nn.Module):
             raise DGLMError(f"the prompt generator expects embeddings of shape (B, {self.latent_dim}), got {tuple(emb.shape)}")
         B, dt = emb.shape[0], self.lift.weight.dtype
         a2 = torch.as_tensor(a2, device=emb.device, dtype=torch.float32).reshape(-1).expand(B)
-        c = self.time_mlp(sinusoidal(1000 * a2, self.cfg.width).to(dt))
+        c = self.time_mlp(sinusoidal(1000 * a2, self.cfg.width).to(dt))                     # (B, cond)
         h = self.proj_in(self.lift(emb.to(dt)).view(B, self.cfg.num_tokens, -1)) + self.pos   # (B, K, W)
         for blk in self.blocks: h = blk(h, c)
         return self.out(self.norm(h))                                                        # (B, K, H)
+
+# %% ../nbs/10_prompt.ipynb #f0fb7f7e
+_LEGACY = dict(attn_norm="norm1", ff_norm="norm2", qkv="attn.qkv", attn_out="attn.out", q_norm="attn.q_norm",
+               k_norm="attn.k_norm", ff_in="mlp.proj", ff_out="mlp.out", attn_mod="mod1", ff_mod="mod2")
+
+@patch
+def _load_from_state_dict(self:PromptGenerator, state_dict, prefix, *args):
+    "Rename each pre-`dglm.layers` key `{prefix}blocks.{i}.{old}.{leaf}` to the block's name, then load as any module."
+    for k in [k for k in state_dict if k.startswith(prefix + "blocks.")]:
+        i, old, leaf = k[len(prefix + "blocks."):].split(".", 2)
+        if old in _LEGACY: state_dict[f"{prefix}blocks.{i}.{_LEGACY[old]}.{leaf}"] = state_dict.pop(k)
+    nn.Module._load_from_state_dict(self, state_dict, prefix, *args)
 
 # %% ../nbs/10_prompt.ipynb #48709e39
 def _decoder_hidden(decoder)->int: return decoder.get_input_embeddings().embedding_dim
@@ -242,27 +216,6 @@ def forward(self:SoftPromptLM, *args, **kw):
     "`loss`: what `accelerate`/DDP call."
     return self.loss(*args, **kw)
 
-# %% ../nbs/10_prompt.ipynb #4a3f8622
-def plot_layout(lm:SoftPromptLM, prefix_ids, cont_ids, ax=None):
-    "Draw the spliced batch: padding, prefix, soft-prompt slots, continuation; hatched boxes carry loss."
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-    dummy = torch.zeros(len(prefix_ids), lm.num_tokens, _decoder_hidden(lm.decoder))
-    b = lm._batch(prefix_ids, cont_ids, dummy)
-    P, K = b["P"], b["K"]
-    mask, labels = b["attention_mask"].cpu(), b["labels"].cpu()
-    colors = dict(pad="#eeeeee", prefix="#9ecae1", soft="#fdae6b", cont="#a1d99b")
-    ax = ax or plt.subplots(figsize=(0.32 * mask.shape[1] + 1, 0.55 * mask.shape[0] + 0.9))[1]
-    for i in range(mask.shape[0]):
-        for j in range(mask.shape[1]):
-            kind = "pad" if not mask[i, j] else "prefix" if j < P else "soft" if j < P + K else "cont"
-            ax.add_patch(plt.Rectangle((j, -i), 0.92, 0.8, fc=colors[kind], ec="k", lw=0.5,
-                                       hatch="///" if labels[i, j] != -100 else None))
-    ax.set_xlim(-0.2, mask.shape[1]); ax.set_ylim(-mask.shape[0] + 0.7, 1.0); ax.set_yticks([]); ax.set_xlabel("position")
-    ax.legend(handles=[Patch(fc=c, ec="k", label=k) for k, c in colors.items()] + [Patch(fc="w", ec="k", hatch="///", label="loss")],
-              ncol=5, loc="upper center", bbox_to_anchor=(0.5, 1.45), fontsize=8, frameon=False)
-    return ax
-
 # %% ../nbs/10_prompt.ipynb #d1e6f9cd
 @patch
 def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
@@ -383,109 +336,3 @@ def load_trainable(self:SoftPromptLM, path:str|Path)->SoftPromptLM:
         self.decoder.requires_grad_(True)
     else: self.decoder.requires_grad_(False)
     return self
-
-# %% ../nbs/10_prompt.ipynb #e472663d
-def _derangement(n:int, seed:int=0)->torch.Tensor:
-    "A permutation with no fixed point: row i gets the embedding of another row."
-    if n < 2: raise DGLMError("shuffled-embedding controls need at least 2 examples")
-    p = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    out = torch.empty(n, dtype=torch.long); out[p] = p.roll(-1)
-    return out
-
-def _column(rows, name):
-    return list(rows[name]) if not isinstance(rows, (list, tuple)) else [r[name] for r in rows]   # Dataset or list of dicts
-
-def _std_emb(rows, standardizer):
-    x = torch.as_tensor(_column(rows, "cont_emb"), dtype=torch.float32)
-    return x, (x if standardizer is None else standardizer(x))
-
-@torch.no_grad()
-def embedding_use(lm:SoftPromptLM, dataset_rows, # rows (datasets.Dataset or list of dicts) with prefix_ids, cont_ids, cont_emb
-                  standardizer=None, # dglm.encoder.Standardizer for the raw cont_emb; None: cont_emb is already standardised
-                  batch_size:int=16, a2:float|None=None, # re-noise level (default cfg.inference_a2); 1.0: clean
-                  seed:int=0)->dict:
-    "Per-token continuation NLL with the true embedding, another example's (shuffled) and no soft prompt."
-    was = lm.training; lm.eval()
-    pre, cont = _column(dataset_rows, "prefix_ids"), _column(dataset_rows, "cont_ids")
-    _, e = _std_emb(dataset_rows, standardizer)
-    a2 = lm.cfg.inference_a2 if a2 is None else a2
-    z = e if a2 >= 1 else renoise(e, a2, torch.Generator().manual_seed(seed))     # the same noise for true and shuffled
-    zs = z[_derangement(len(pre), seed)]
-    tot, n = dict(true=0., shuffled=0., none=0.), 0
-    for i in range(0, len(pre), batch_size):
-        p, c = pre[i:i + batch_size], cont[i:i + batch_size]
-        k = torch.tensor([len(x) for x in c], dtype=torch.float32)
-        a = torch.full((len(p),), float(a2))
-        for name, emb in (("true", z[i:i + batch_size]), ("shuffled", zs[i:i + batch_size]), ("none", None)):
-            tot[name] += float((lm.nll_per_example(p, c, emb, a).cpu() * k).sum())
-        n += int(k.sum())
-    lm.train(was)
-    return {**{k: v / n for k, v in tot.items()}, "n_tokens": n, "n_examples": len(pre)}
-
-# %% ../nbs/10_prompt.ipynb #6b41e4e9
-@torch.no_grad()
-def generation_similarity(lm:SoftPromptLM, dataset_rows, # rows with prefix_ids, cont_ids, cont_emb (raw, L2-normalised)
-                          standardizer=None, # maps raw cont_emb to what the generator reads; None: identity
-                          encoder=None, # anything with .encode(texts) -> (N, d); default dglm.encoder.Encoder()
-                          batch_size:int=16, max_new_tokens:int=20, seed:int=0, do_sample:bool=True)->dict:
-    "Mean cosine between encoder(generated continuation) and the row's target embedding: true vs shuffled vs no prompt."
-    if encoder is None:
-        from dglm.encoder import Encoder
-        encoder = Encoder()
-    was = lm.training; lm.eval()
-    pre = _column(dataset_rows, "prefix_ids")
-    raw, e = _std_emb(dataset_rows, standardizer)
-    es = e[_derangement(len(pre), seed)]
-    out, texts = {}, {}
-    for name, emb in (("true", e), ("shuffled", es), ("none", None)):
-        gen = []
-        for i in range(0, len(pre), batch_size):
-            ids = lm.generate_ids(pre[i:i + batch_size], None if emb is None else emb[i:i + batch_size],
-                                  max_new_tokens=max_new_tokens, do_sample=do_sample, seed=seed + i)
-            gen += lm.tokenizer.batch_decode(ids, skip_special_tokens=True)
-        enc = torch.as_tensor(encoder.encode(gen), dtype=torch.float32)
-        out[name] = float(F.cosine_similarity(enc, F.normalize(raw, dim=-1), dim=-1).mean())
-        texts[name] = gen
-    lm.train(was)
-    return {**out, "texts": texts}
-
-# %% ../nbs/10_prompt.ipynb #5e088b81
-def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continuation embeddings
-               cont_ids:list[list[int]], # their continuation token ids
-               steps:int=600, batch_size:int=32, lr:float=1e-3, seed:int=0,
-               bf16:bool=False, # bf16 autocast (worth it where `dglm.core.bf16_fast()`)
-               progress:bool=True)->list[float]:
-    "Train only the prompt generator on `bow_loss` of noise-augmented embeddings (no decoder pass); returns the losses."
-    from tqdm.auto import tqdm
-    if len(emb) != len(cont_ids): raise DGLMError(f"{len(emb)} embeddings for {len(cont_ids)} continuations")
-    E = lm.decoder.get_input_embeddings().weight.detach()
-    opt = torch.optim.AdamW(lm.generator.parameters(), lr=lr, weight_decay=0.0)
-    g, losses, was = torch.Generator().manual_seed(seed), [], lm.generator.training
-    lm.generator.train()
-    for _ in tqdm(range(steps), desc="warm start (bag of words)", disable=not progress):
-        idx = torch.randint(len(cont_ids), (batch_size,), generator=g)
-        with torch.autocast(E.device.type, dtype=torch.bfloat16, enabled=bf16):
-            loss = bow_loss(lm.prompt(emb[idx], generator=g), E, [cont_ids[i] for i in idx.tolist()])
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); losses.append(loss.item())
-    lm.generator.train(was)
-    return losses
-
-# %% ../nbs/10_prompt.ipynb #a8ec2935
-def plot_conditioning(runs:dict, # {label: dict(examples, val_loss, val_loss_shuffled, val_loss_none)} per run
-                      path=None):
-    "Held-out NLL (true, shuffled, none) against training examples, and the gap shuffled - true, one colour per run."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
-    for (label, r), c in zip(runs.items(), ("#31a354", "#3182bd", "#756bb1", "#e6550d")):
-        x = r["examples"]
-        ax[0].plot(x, r["val_loss"], "o-", color=c); ax[0].plot(x, r["val_loss_shuffled"], "x--", color=c)
-        ax[0].plot(x, r["val_loss_none"], ":", color=c)
-        ax[1].plot(x, [s - t for s, t in zip(r["val_loss_shuffled"], r["val_loss"])], "o-", color=c, label=label)
-    ax[0].set(xlabel="training examples seen", ylabel="held-out NLL / token", title="continuation NLL")
-    ax[1].axhline(0, color="k", lw=0.5)
-    ax[1].set(xlabel="training examples seen", ylabel="NLL(shuffled) - NLL(true)", title="what the soft prompt tells the decoder")
-    styles = [plt.Line2D([], [], color="k", ls=ls, marker=m) for ls, m in (("-", "o"), ("--", "x"), (":", ""))]
-    ax[0].legend(styles, ["true embedding", "shuffled (another example's)", "no soft prompt"], fontsize=8)
-    ax[1].legend(fontsize=8); fig.tight_layout()   # colours: one per run, named on the right
-    if path: fig.savefig(path, dpi=110)
-    return fig

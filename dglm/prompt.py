@@ -67,7 +67,7 @@ class PromptGenerator(nn.Module):
         for blk in self.blocks: h = blk(h, c)
         return self.out(self.norm(h))                                                        # (B, K, H)
 
-# %% ../nbs/10_prompt.ipynb #f0fb7f7e
+# %% ../nbs/10_prompt.ipynb #c2726b95
 _LEGACY = dict(attn_norm="norm1", ff_norm="norm2", qkv="attn.qkv", attn_out="attn.out", q_norm="attn.q_norm",
                k_norm="attn.k_norm", ff_in="mlp.proj", ff_out="mlp.out", attn_mod="mod1", ff_mod="mod2")
 

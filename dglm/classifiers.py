@@ -215,7 +215,7 @@ def train_classifiers(data_dir,                    # the folder `dglm prepare` w
                       C:float=1000.,               # inverse L2 strength (the paper's 1000)
                       balanced:tuple=("toxicity",),# attributes fitted with class_weight='balanced'
                       verbose:bool=True,           # print one line of held-out metrics per attribute
-                      held:str="test"              # the split scored into meta["heldout"] (dglm.train picks C on "validation")
+                      held:str="test"              # the split scored into meta["heldout"] (dglm.stages picks C on "validation")
                      )->dict:
     "Fit `{attr: AttributeClassifier}` on `DIR/attributes/*` and record held-out accuracy and ECE."
     import datasets

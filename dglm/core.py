@@ -141,7 +141,7 @@ def _tiny():
 def _small():
     return Preset("small",
         decoder=DecoderConfig(lora_r=8, lora_alpha=16),
-        prompt=PromptConfig(width=384, layers=2, heads=6, bow_weight=0.2, warm_start_steps=600),  # a CPU budget: see 10_prompt
+        prompt=PromptConfig(width=384, layers=2, heads=6, bow_weight=0.2, warm_start_steps=600),  # a CPU budget: see 17_stages
         diffusion=DiffusionConfig(dim=384, layers=6, head_dim=64, num_tokens=8),
         train_diffusion=TrainConfig(lr=1e-3, warmup=200, batch_size=64, ema=0.999, max_steps=3000, eval_every=250,
                                     save_every=250),

@@ -45,11 +45,11 @@ def _column(rows, name):
 
 def _std_emb(rows, standardizer):
     x = torch.as_tensor(_column(rows, "cont_emb"), dtype=torch.float32)
-    return x, (x if standardizer is None else standardizer(x))
+    return x, standardizer(x)
 
 @torch.no_grad()
 def embedding_use(lm:SoftPromptLM, dataset_rows, # rows (datasets.Dataset or list of dicts) with prefix_ids, cont_ids, cont_emb
-                  standardizer=None, # dglm.encoder.Standardizer for the raw cont_emb; None: cont_emb is already standardised
+                  standardizer, # raw cont_emb -> what the generator reads: the data's `Standardizer` (`Standardizer.identity(d)`: none)
                   batch_size:int=16, a2:float|None=None, # re-noise level (default cfg.inference_a2); 1.0: clean
                   seed:int=0)->dict:
     "Per-token continuation NLL with the true embedding, another example's (shuffled) and no soft prompt."
@@ -73,7 +73,7 @@ def embedding_use(lm:SoftPromptLM, dataset_rows, # rows (datasets.Dataset or lis
 # %% ../nbs/15_diagnostics.ipynb #6b41e4e9
 @torch.no_grad()
 def generation_similarity(lm:SoftPromptLM, dataset_rows, # rows with prefix_ids, cont_ids, cont_emb (raw, L2-normalised)
-                          standardizer=None, # maps raw cont_emb to what the generator reads; None: identity
+                          standardizer, # raw cont_emb -> what the generator reads: the data's `Standardizer` (`Standardizer.identity(d)`: none)
                           encoder=None, # anything with .encode(texts) -> (N, d); default dglm.encoder.Encoder()
                           batch_size:int=16, max_new_tokens:int=20, seed:int=0, do_sample:bool=True)->dict:
     "Mean cosine between encoder(generated continuation) and the row's target embedding: true vs shuffled vs no prompt."

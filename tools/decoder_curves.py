@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Collect decoder-stage validation curves (continuation NLL per token with the true embedding, a shuffled one and
-none, logged at every evaluation by `dglm.train.DecoderStage`) from training runs into one JSON file and a plot.
+none, logged at every evaluation by `dglm.stages.DecoderStage`) from training runs into one JSON file and a plot.
 
 Each RUN is LABEL=PIPE: the curve is read from PIPE/train_state/decoder/state.json. Examples seen = step x batch size.
 Usage: python tools/decoder_curves.py OUT.json "bag-of-words=/work/pipe-A" "paper loss=/work/pipe-B" [--png OUT.png]
@@ -27,7 +27,7 @@ def main():
     Path(a.out).write_text(json.dumps(runs, indent=1))
     if a.png:
         import matplotlib; matplotlib.use("Agg")
-        from dglm.prompt import plot_conditioning
+        from dglm.diagnostics import plot_conditioning
         plot_conditioning(runs, a.png)
     for k, r in runs.items(): print(k, list(zip(r["step"], r["val_loss"], r["val_loss_shuffled"], r["val_loss_none"])))
 

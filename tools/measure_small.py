@@ -3,8 +3,8 @@
 
 1. Conditioning (paper section 3.1): does the decoder read the soft prompt? Per-token continuation NLL on the
    validation split with the true continuation embedding, another example's (shuffled) and no prompt
-   (`dglm.prompt.embedding_use`); and the cosine between the encoder embedding of generated continuations and the
-   target embedding, true vs shuffled vs none (`dglm.prompt.generation_similarity`).
+   (`dglm.diagnostics.embedding_use`); and the cosine between the encoder embedding of generated continuations and the
+   target embedding, true vs shuffled vs none (`dglm.diagnostics.generation_similarity`).
 2. Sampler fidelity by number of steps: for held-out prefixes, the cosine between an unguided sample and the true
    continuation's embedding, and the norm of the un-standardised sample (real embeddings have norm 1; a sampler
    with too few steps returns blurred, shorter vectors). This is what fewer steps cost besides control.
@@ -19,7 +19,7 @@ import datasets, torch
 import torch.nn.functional as F
 from dglm.pipeline import DGLMPipeline
 from dglm.latent import target_probability
-from dglm.prompt import embedding_use, generation_similarity
+from dglm.diagnostics import embedding_use, generation_similarity
 
 STRENGTHS = (0, 5, 10, 20, 50, 100)
 STEPS = (50, 20, 10, 5)

@@ -116,7 +116,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
 BENCH_PROMPTS = ("The movie was", "My neighbour told me that", "The city council voted", "Scientists have found",
                  "The team played", "I can't believe", "The economy is", "Last night the storm")
 
-def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, or all; comma-separated for several
+def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no decoding), or all; comma-separated for several
              checkpoint:str=None, # pipeline folder (default: the shipped small checkpoint)
              data:str="data-small", # folder made by `dglm prepare` (prompt sets, attribute data)
              out:str="results", # folder for metrics.json, report.md, plots and generations
@@ -127,14 +127,25 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, or all; com
              expert_steps:int=None, # DExperts adapter training steps (default: 100)
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
-             full:store_true=False): # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds)
-    "Run the paper's protocols with independent judges; write metrics.json, report.md, plots and generations."
-    from dglm.evaluate import evaluate as _evaluate
+             full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds)
+             latent_tasks:str="sentiment,toxicity,topic", # latent task: the attributes to steer
+             latent_samples:int=512, # latent task: sampled embeddings per run
+             half:str="test"): # latent task: the prompt sets' 'test' half (report) or 'dev' half (choose settings)
+    "Run the paper's protocols with independent judges; write metrics.json, report.md, plots and generations (latent: latent.json/md/png)."
     if not Path(data).is_dir(): raise DGLMError(f"no data folder {data}: run `dglm prepare --out {data}` first")
     split = lambda s, f=str: [f(x) for x in s.split(",")]
-    kw = dict(tasks=split(task), systems=systems and split(systems), strengths=strengths and split(strengths, float),
-              prompts=prompts, samples=samples, expert_steps=expert_steps, steps=steps,
-              guidance_grad=guidance_grad)
+    tasks, ss = split(task), strengths and split(strengths, float)
+    if "latent" in tasks:
+        from dglm.pipeline import DGLMPipeline
+        from dglm.latent import write_latent
+        pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
+        kw = dict(tasks=split(latent_tasks), strengths=ss, prompts=prompts, half=half, guidance_grad=guidance_grad, steps=steps)
+        write_latent(pipe, data, out, samples=latent_samples, **{k: v for k, v in kw.items() if v is not None})
+        print(f"wrote {out}/latent.md"); tasks.remove("latent")
+        if not tasks: return
+    from dglm.evaluate import evaluate as _evaluate
+    kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples,
+              expert_steps=expert_steps, steps=steps, guidance_grad=guidance_grad)
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 

@@ -85,6 +85,8 @@ class SampleConfig:
     posterior_samples: int = 32      # samples x0 + sqrt(s2/a2) xi for the guidance loss
     strength: float = 10.0           # classifier-guidance strength s (the paper uses 5, 10, 20)
     guidance_grad: str = "denoiser"  # 'denoiser': backpropagate through the model (the paper); 'x0': gradient at x0, no backward pass
+    estimator: str = "released"      # guidance loss over the K posterior samples: 'released' = log-mean-exp of the BCE (the authors' code), 'likelihood' = -log mean p
+    project: bool = True             # un-standardise, L2-normalise and re-standardise the sample before the prompt generator (the authors do)
 
 @dataclass
 class DataConfig:

@@ -79,12 +79,13 @@ def check_prompts(self:DGLMPipeline, prompts, max_new_tokens:int=1)->list[str]:
     return prompts
 
 @patch
-def guidance(self:DGLMPipeline, steer=None, strength=None, posterior_samples=None, guidance_grad=None, seed:int=0)->Guidance:
+def guidance(self:DGLMPipeline, steer=None, strength=None, posterior_samples=None, guidance_grad=None, seed:int=0,
+             estimator:str|None=None)->Guidance:
     "The validated guidance of a request; unset options take the preset's values. Posterior draws get their own stream (seed + 1)."
     sc = self.preset.sample
     return Guidance(self.classifiers, steer, self.standardizer, sc.strength if strength is None else strength,
                     posterior_samples or sc.posterior_samples, grad=guidance_grad or sc.guidance_grad,
-                    generator=torch.Generator(self.device).manual_seed(seed + 1))
+                    estimator=estimator or sc.estimator, generator=torch.Generator(self.device).manual_seed(seed + 1))
 
 # %% ../nbs/13_pipeline.ipynb #865adab6
 def _sync(device):
@@ -106,8 +107,8 @@ def encode(self:DGLMPipeline, prompts:list[str])->torch.Tensor:
 
 @patch
 def _sample(self:DGLMPipeline, cond:torch.Tensor, guidance:Guidance, cfg=None, steps=None, sampler=None, num_samples=1,
-            seed=0, callback=None)->torch.Tensor:
-    "Step 2 on checked input: (B * num_samples, d) standardised samples for (B, d) prefix embeddings."
+            seed=0, callback=None, project=None)->torch.Tensor:
+    "Step 2 on checked input: (B * num_samples, d) standardised samples for (B, d) prefix embeddings, projected to the sphere if asked."
     sc = self.preset.sample
     with self._timed("diffusion"):
         x = sample(self.diffusion, cond.repeat_interleave(num_samples, 0), steps=steps or sc.steps,
@@ -116,17 +117,21 @@ def _sample(self:DGLMPipeline, cond:torch.Tensor, guidance:Guidance, cfg=None, s
     if not torch.isfinite(x).all():
         raise DGLMError(f"the sampled embeddings overflowed (inf or NaN) at guidance strength {guidance.strength:g}: "
                         "use a smaller strength (the paper uses 5-20)")
-    return x
+    project = self.preset.sample.project if project is None else project
+    return self.standardizer(self.standardizer.to_sphere(x)) if project else x
 
 # %% ../nbs/13_pipeline.ipynb #b74ef795
 @patch
 def sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None,
-                      num_samples=1, seed=0, posterior_samples=None, callback=None, guidance_grad=None)->torch.Tensor:
+                      num_samples=1, seed=0, posterior_samples=None, callback=None, guidance_grad=None,
+                      estimator:str|None=None, # guidance loss: 'released' or 'likelihood' (default: the preset's)
+                      project:bool|None=None   # project the samples onto the sphere (default: the preset's)
+                     )->torch.Tensor:
     "Step 2: standardised continuation embeddings, (B * num_samples, d), guided toward `steer`; `prompts` may be `encode`'s (B, d) output."
     _at_least_one("samples", num_samples)
-    guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed)
+    guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed, estimator)
     cond = prompts.to(self.device) if torch.is_tensor(prompts) else self.encode(self.check_prompts(prompts))
-    return self._sample(cond, guidance, cfg, steps, sampler, num_samples, seed, callback)
+    return self._sample(cond, guidance, cfg, steps, sampler, num_samples, seed, callback, project)
 
 @patch
 def _decode(self:DGLMPipeline, prompts:list[str], x:torch.Tensor, max_new_tokens=20, seed=0)->list[list[str]]:
@@ -148,12 +153,12 @@ def decode(self:DGLMPipeline, prompts, x:torch.Tensor, # (B * K, d) standardised
 
 @patch
 def __call__(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None, num_samples=1,
-             max_new_tokens=20, seed=0, posterior_samples=None, guidance_grad=None)->list[list[str]]:
+             max_new_tokens=20, seed=0, posterior_samples=None, guidance_grad=None, estimator=None, project=None)->list[list[str]]:
     "Continuations for each prompt: a list (per prompt) of `num_samples` strings; `self.timings` holds each phase's seconds."
     prompts = self.check_prompts(prompts, max_new_tokens); _at_least_one("samples", num_samples)
-    guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed)
+    guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed, estimator)
     self.timings = {}
-    x = self._sample(self.encode(prompts), guidance, cfg, steps, sampler, num_samples, seed)
+    x = self._sample(self.encode(prompts), guidance, cfg, steps, sampler, num_samples, seed, project=project)
     return self._decode(prompts, x, max_new_tokens, seed)
 
 # %% ../nbs/13_pipeline.ipynb #7178c47b

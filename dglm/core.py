@@ -11,8 +11,8 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['PRESETS', 'DGLMError', 'EncoderConfig', 'DecoderConfig', 'PromptConfig', 'DiffusionConfig', 'TrainConfig',
-           'SampleConfig', 'DataConfig', 'Preset', 'get_preset', 'set_field', 'seed_everything', 'default_device',
-           'bf16_fast', 'cache_dir', 'atomic_dir', 'atomic_file', 'file_lock']
+           'SampleConfig', 'DataConfig', 'ClassifierConfig', 'Preset', 'get_preset', 'set_field', 'seed_everything',
+           'default_device', 'bf16_fast', 'cache_dir', 'atomic_dir', 'atomic_file', 'file_lock']
 
 # %% ../nbs/00_core.ipynb #a3fc10be
 class DGLMError(Exception):
@@ -100,6 +100,11 @@ class DataConfig:
     attribute_max: int = 0           # 0 = all; cap per attribute split, for tiny runs
     seed: int = 0                    # seeds the split and the prefix/continuation cut points
 
+@dataclass
+class ClassifierConfig:
+    c: str|float = "validation"      # inverse L2 strength C: 'validation' picks it per attribute from a grid; a number fixes it for all (the authors' 1000)
+    calibrate: bool = False          # divide each classifier's logits by a temperature fitted on the validation split (Guo et al. 2017)
+
 # %% ../nbs/00_core.ipynb #790b60cd
 @dataclass
 class Preset:
@@ -113,6 +118,7 @@ class Preset:
         lr=5e-6, warmup=5000, batch_size=64, weight_decay=0.02, ema=0.0, max_steps=100_000))
     sample: SampleConfig = field(default_factory=SampleConfig)
     data: DataConfig = field(default_factory=DataConfig)
+    classifiers: ClassifierConfig = field(default_factory=ClassifierConfig)
 
     def to_dict(self): return asdict(self)
     @classmethod
@@ -124,7 +130,8 @@ class Preset:
         return cls(**{k: section(k, v) for k, v in d.items()})
 
 _SECTIONS = dict(encoder=EncoderConfig, decoder=DecoderConfig, prompt=PromptConfig, diffusion=DiffusionConfig,
-                 train_diffusion=TrainConfig, train_decoder=TrainConfig, sample=SampleConfig, data=DataConfig)
+                 train_diffusion=TrainConfig, train_decoder=TrainConfig, sample=SampleConfig, data=DataConfig,
+                 classifiers=ClassifierConfig)
 
 # %% ../nbs/00_core.ipynb #d3cb4205
 def _tiny():

@@ -4,18 +4,19 @@
 
 # %% ../nbs/17_stages.ipynb #84f10ff5
 from __future__ import annotations
-import json, sys, time
+import json, math, sys, time
 from pathlib import Path
 import numpy as np, torch
 from tqdm.auto import tqdm
-from .core import DGLMError, Preset, atomic_dir, atomic_file, file_lock, bf16_fast
+from .core import DGLMError, Preset, ClassifierConfig, atomic_dir, atomic_file, file_lock, bf16_fast
 from .train import Stage, fit, make_accelerator
 from .prompt import SoftPromptLM, bow_loss
 
 # %% auto #0
-__all__ = ['C_GRID', 'load_lm', 'load_stats', 'emb_matrix', 'DiffusionStage', 'DecoderStage', 'build_soft_prompt_lm',
-           'warm_start', 'update_config', 'finish_stage', 'train_diffusion', 'train_decoder', 'train_classifiers',
-           'train_all']
+__all__ = ['C_GRID', 'CLASSIFIER_OPTIONS', 'load_lm', 'load_stats', 'emb_matrix', 'DiffusionStage', 'DecoderStage',
+           'build_soft_prompt_lm', 'warm_start', 'update_config', 'finish_stage', 'train_diffusion', 'train_decoder',
+           'classifier_grid', 'fit_classifiers', 'train_classifiers', 'train_all', 'classifier_report',
+           'compare_classifier_options']
 
 # %% ../nbs/17_stages.ipynb #36e52b44
 def load_lm(data_dir:str|Path, split:str="train"):
@@ -141,7 +142,7 @@ def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continua
 
 # %% ../nbs/17_stages.ipynb #2269627f
 _SECTIONS = dict(diffusion=("encoder", "diffusion", "train_diffusion", "sample"),
-                 decoder=("encoder", "decoder", "prompt", "train_decoder"), classifiers=("encoder",))
+                 decoder=("encoder", "decoder", "prompt", "train_decoder"), classifiers=("encoder", "classifiers"))
 
 def _jsonable(x): return json.loads(json.dumps(x))
 
@@ -220,28 +221,53 @@ def train_decoder(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|
 # %% ../nbs/17_stages.ipynb #f0103791
 C_GRID = (1., 10., 100., 1000.)
 
-def train_classifiers(preset:Preset, data_dir:str|Path, out:str|Path, grid:tuple=C_GRID, verbose:bool=True)->dict:
-    "Fit every attribute classifier for each C in `grid`, keep the best on validation, write `out/classifiers/` and `metrics.json`."
+def classifier_grid(cfg:ClassifierConfig)->tuple:
+    "The values of C to fit: `C_GRID` when `cfg.c` is 'validation', else the one number it names."
+    if cfg.c == "validation": return C_GRID
+    try: C = float(cfg.c)
+    except (TypeError, ValueError): C = float("nan")
+    if not (math.isfinite(C) and C > 0): raise DGLMError(f"classifiers.c must be 'validation' or a number > 0, got {cfg.c!r}")
+    return (C,)
+
+# %% ../nbs/17_stages.ipynb #c0d8d876
+def fit_classifiers(data_dir:str|Path,       # the folder `dglm prepare` wrote
+                    cfg:ClassifierConfig,     # how: C fixed or picked on validation, calibrated or not
+                    dim:int|None=None         # the preset's encoder.dim, checked against the data
+                   )->tuple[dict, dict]:
+    "`({attr: AttributeClassifier}, {attr: metrics})`: fit, pick C, calibrate as `cfg` says, and score on `test`."
     import datasets
-    from dglm.classifiers import train_classifiers as fit_attributes, save_classifiers, _split_arrays
+    from dglm.classifiers import train_classifiers as fit_attributes, _split_arrays
     if not Path(data_dir).is_dir(): raise DGLMError(f"data folder {data_dir} does not exist: run `dglm prepare --out {data_dir}` first")
-    update_config(out, preset, "classifiers")
+    grid = classifier_grid(cfg)
     by_C = {C: fit_attributes(data_dir, C=C, held="validation", verbose=False) for C in grid}  # {C: {attr: classifier}}
     clfs, metrics = {}, {}
     for a in by_C[grid[0]]:
-        if by_C[grid[0]][a].dim != preset.encoder.dim:
-            raise DGLMError(f"attribute data {a!r} is {by_C[grid[0]][a].dim}-d but the preset's encoder.dim is {preset.encoder.dim}")
+        if dim is not None and by_C[grid[0]][a].dim != dim:
+            raise DGLMError(f"attribute data {a!r} is {by_C[grid[0]][a].dim}-d but the preset's encoder.dim is {dim}")
         val = {C: by_C[C][a].meta["heldout"]["accuracy"] for C in grid}
         best = max(grid, key=lambda C: (val[C], C))           # ties go to the larger C (the paper's side)
         clf, dd = by_C[best][a], datasets.load_from_disk(str(Path(data_dir)/"attributes"/a))
+        if cfg.calibrate: clf = clf.calibrate(*_split_arrays(dd["validation"]))
         test = clf.evaluate(*_split_arrays(dd["test"])) if "test" in dd else {}
-        metrics[a] = dict(C=best, val_accuracy={str(C): v for C, v in val.items()}, test=test, classes=clf.classes, n_train=len(dd["train"]))
+        metrics[a] = dict(C=best, temperature=clf.temperature, val_accuracy={str(C): v for C, v in val.items()}, test=test,
+                          classes=clf.classes, n_train=len(dd["train"]))
         clf.meta.update(C=best, heldout=dict(split="test", **test))
         clfs[a] = clf
-        if verbose: print(f"{a}: C={best:g}, val accuracy {val[best]:.3f}, test accuracy {test.get('accuracy', float('nan')):.3f}")
+    return clfs, metrics
+
+def train_classifiers(preset:Preset, data_dir:str|Path, out:str|Path, verbose:bool=True)->dict:
+    "Fit every attribute classifier as `preset.classifiers` says; write `out/classifiers/` and `metrics.json`."
+    from dglm.classifiers import save_classifiers
+    clfs, metrics = fit_classifiers(data_dir, preset.classifiers, preset.encoder.dim)
+    update_config(out, preset, "classifiers")
+    if verbose:
+        for a, m in metrics.items():
+            print(f"{a}: C={m['C']:g}, T={m['temperature']:.3g}, val accuracy {m['val_accuracy'][str(m['C'])]:.3f}, "
+                  f"test accuracy {m['test'].get('accuracy', float('nan')):.3f}")
     save_classifiers(clfs, Path(out)/"classifiers")
     with atomic_file(Path(out)/"classifiers"/"metrics.json") as fh: json.dump(metrics, fh, indent=1)
-    finish_stage(out, data_dir, "classifiers", dict(grid=list(grid), chosen={a: m["C"] for a, m in metrics.items()}))
+    finish_stage(out, data_dir, "classifiers", dict(grid=list(classifier_grid(preset.classifiers)), calibrate=preset.classifiers.calibrate,
+                 chosen={a: m["C"] for a, m in metrics.items()}, temperature={a: m["temperature"] for a, m in metrics.items()}))
     return clfs
 
 def train_all(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|None=None, resume:bool=False,
@@ -252,3 +278,24 @@ def train_all(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|None
     from accelerate import PartialState
     if PartialState().is_main_process: train_classifiers(preset, data_dir, out)
     return Path(out)
+
+# %% ../nbs/17_stages.ipynb #4f590a20
+CLASSIFIER_OPTIONS = {"C on validation": ClassifierConfig(), "C=1000": ClassifierConfig(1000.),
+                      "C on validation + T": ClassifierConfig(calibrate=True), "C=1000 + T": ClassifierConfig(1000., True)}
+
+def classifier_report(clf, x, y)->dict:
+    "Test accuracy, ECE, NLL, mean weight-row norm, temperature and guidance pull of `clf` at `x` with labels `y`."
+    return dict(**clf.evaluate(x, y), weight_norm=clf.weight.norm(dim=-1).mean().item(), temperature=clf.temperature,
+                **{f"pull_{k}": v for k, v in clf.pull(x, y).items()})
+
+def compare_classifier_options(data_dir:str|Path, options:dict=CLASSIFIER_OPTIONS)->list[dict]:
+    "One row per option `{label: ClassifierConfig}` and attribute: `classifier_report` on the test split."
+    import datasets
+    from dglm.classifiers import _split_arrays
+    rows = []
+    for label, cfg in options.items():
+        clfs, metrics = fit_classifiers(data_dir, cfg)
+        for a, clf in clfs.items():
+            test = _split_arrays(datasets.load_from_disk(str(Path(data_dir)/"attributes"/a))["test"])
+            rows.append(dict(option=label, attribute=a, C=metrics[a]["C"], **classifier_report(clf, *test)))
+    return rows

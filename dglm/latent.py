@@ -188,7 +188,7 @@ def latent_plot(rows:list[dict], path=None):
     if path: fig.savefig(path, dpi=110); plt.close(fig)
     return fig
 
-# %% ../nbs/14_latent.ipynb #384a1096
+# %% ../nbs/14_latent.ipynb #9addc878
 def write_latent(pipe, data_dir, out, # the pipeline, its `dglm prepare` folder, the output folder
                  strength:float|None=None, # the strength the goals are checked at (default: the preset's)
                  **kw # passed to `latent_evaluation`

@@ -59,6 +59,10 @@ class DiffusionConfig:
     num_tokens: int = 8              # the latent and the prefix embedding are each split into this many tokens
     ff_mult: float = 1.0             # feed-forward hidden size / width (the authors' 8/3; 1 keeps `small` under budget)
     cond_dropout: float = 0.1        # probability of the learned null prefix embedding in training (for CFG)
+    # how z and c become tokens and how the time reaches the blocks (09_diffusion): 'slice' = token i reads chunk i of z and c,
+    # one shared adaLN projection (the shipped `small`: fewest parameters); 'dense' = the authors' Linear lifts d->8d, d->4d and
+    # un-lift 4d->d, so every token sees all of z and c, and a time scale/shift per block
+    conditioning: str = "slice"
     logsnr_min: float = -15.0        # log-SNR range the model is trained and sampled on
     logsnr_max: float = 15.0
 
@@ -164,7 +168,8 @@ def _paper():
         encoder=EncoderConfig(name="sentence-transformers/sentence-t5-xl", dim=768),
         decoder=DecoderConfig(name="gpt2-large", adaptation="full", lora_targets=("c_attn", "c_proj", "c_fc")),
         prompt=PromptConfig(width=768, layers=6, heads=12),
-        diffusion=DiffusionConfig(latent_dim=768, dim=768, layers=12, head_dim=64, num_tokens=32, ff_mult=8/3),
+        diffusion=DiffusionConfig(latent_dim=768, dim=768, layers=12, head_dim=64, num_tokens=32, ff_mult=8/3,
+                                  conditioning="dense"),
         data=DataConfig(sources=("c4",), max_documents=10_000_000))
 
 PRESETS = dict(tiny=_tiny, small=_small, paper=_paper)

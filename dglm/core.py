@@ -161,7 +161,9 @@ def _small():
         train_decoder=TrainConfig(lr=3e-4, warmup=30, batch_size=8, weight_decay=0.02, ema=0.0, max_steps=1200,
                                   eval_every=100, save_every=100),
         sample=SampleConfig(steps=10, posterior_samples=8,   # 10 steps: cheaper than 20, no measured loss in control or fidelity
-                            guidance_grad="x0"))             # half the sampling time, the same control: README, Speed
+                            guidance_grad="x0"),             # half the sampling time, the same control: README, Speed
+        data=DataConfig(sources=DataConfig.sources + ("vader_movie", "vader_amazon", "vader_nyt", "vader_tweets",  # + opinion
+            "rotten_tomatoes", "imdb", "insults", "fiqa", "chitchat", "drug_reviews")))  # and conversation: 03_sources
 
 def _paper():
     return Preset("paper",

@@ -4,25 +4,29 @@
 
 # %% ../nbs/06_data.ipynb #f1721ad7
 from __future__ import annotations
-import os, json, time, shutil, hashlib
+import os, re, json, time, shutil, hashlib
 from pathlib import Path
 from collections import Counter, defaultdict
 import numpy as np, torch
 from .core import DGLMError, Preset, get_preset, atomic_dir, atomic_file, seed_everything
-from .sources import ARCHIVES, SOURCES, HF_CORPORA, SPLITS, archive_path, check_sources, normalise, news_articles, split_documents
+from .sources import (ARCHIVES, SOURCES, OPINION_SOURCES, HF_CORPORA, SPLITS, HeldOut, archive_path, check_sources, normalise,
+                          news_articles, split_documents)
 from .attributes import TOPIC_CLASSES, HF_ATTRIBUTES, sentiment_records, toxicity_records, topic_records, attribute_splits, hf_attribute_records
-from .prompt_sets import TOPIC_OPENINGS, toxicity_prompts, rtp_prompts, sentiment_prompts, quality_prompts, leak_index, drop_leaks
+from .prompt_sets import (TOPIC_OPENINGS, toxicity_prompts, rtp_prompts, sentiment_prompts, quality_prompts, leak_index, drop_leaks,
+                              heldout_texts)
 
 # %% auto #0
-__all__ = ['passes_compression', 'make_blocks', 'cut_example', 'encoder_id', 'cached_encode', 'lm_documents',
-           'tokenize_documents', 'lm_examples', 'decoder_tokenizer', 'attribute_sets', 'example_budget', 'lm_set',
-           'build_prompts', 'embedder', 'write_lm', 'write_attributes', 'write_prompts', 'data_card', 'data_md',
-           'prepare']
+__all__ = ['OPINION_SLACK', 'SHORT_MIN_WORDS', 'passes_compression', 'make_blocks', 'cut_example', 'cut_short', 'encoder_id',
+           'cached_encode', 'lm_documents', 'tokenize_documents', 'lm_examples', 'decoder_tokenizer', 'attribute_sets',
+           'example_budget', 'lm_set', 'build_prompts', 'embedder', 'write_lm', 'write_attributes', 'write_prompts',
+           'data_card', 'data_md', 'prepare']
 
 # %% ../nbs/06_data.ipynb #f86d6b93
 def passes_compression(n_tokens:int, n_chars:int, ratio:float=0.25)->bool:
     "The paper's filter: keep a document whose decoder tokens are fewer than `ratio` x its characters."
     return n_chars > 0 and n_tokens < ratio * n_chars
+
+OPINION_SLACK = 1.4   # the opinion sources' ratio is `compression` x this: short informal text tokenises denser
 
 def make_blocks(ids:list[int], # a document's decoder tokens
                 block_size:int=128,
@@ -40,6 +44,16 @@ def cut_example(block:list[int], budget:int, rng:np.random.Generator)->tuple[lis
     if L < 2: raise ValueError("a block needs at least 2 tokens")
     k = int(rng.integers(1, L))
     return block[:k], block[k:L]
+
+# %% ../nbs/06_data.ipynb #892ac33a
+SHORT_MIN_WORDS = 3   # words on each side of a short text's cut, at least
+
+def cut_short(text:str, rng:np.random.Generator, min_words:int=SHORT_MIN_WORDS)->tuple[str,str]|None:
+    "(prefix, continuation) of `text` cut at a uniform word boundary, `min_words` words each side; None if too short."
+    ends = [m.end() for m in re.finditer(r"\S+", text)]
+    if len(ends) < 2 * min_words: return None
+    e = ends[int(rng.integers(min_words, len(ends) - min_words + 1)) - 1]
+    return text[:e], text[e:]
 
 # %% ../nbs/06_data.ipynb #2310babe
 def _sha(*parts)->str:
@@ -84,9 +98,10 @@ def cached_encode(encoder, # anything with `.encode(texts, batch_size=, progress
 # %% ../nbs/06_data.ipynb #27b116ba
 def lm_documents(cfg, # DataConfig
                  exclude:set=frozenset(), # document ids to leave out (topic articles)
-                 stats:dict|None=None # filled with per-source counts
+                 stats:dict|None=None, # filled with per-source counts
+                 held=HeldOut([]) # texts the corpus must not overlap (attribute test texts, prompts)
                 )->list[dict]:
-    "Cleaned, deduplicated documents (id, text, source) of `cfg.sources`, interleaved in a seeded order."
+    "Cleaned, deduplicated documents (id, text, source) of `cfg.sources` clear of `held`, interleaved in a seeded order."
     check_sources(cfg.sources)
     stats = {} if stats is None else stats
     per, seen = {}, set()
@@ -94,11 +109,15 @@ def lm_documents(cfg, # DataConfig
         docs = SOURCES[src][0](cfg)
         n0 = len(docs)
         docs = [d for d in docs if d["id"] not in exclude and d["text"]]
-        kept = []
+        kept, st = [], dict(read=n0, excluded_topic=n0 - len(docs), duplicates=0, heldout=0, too_short=0)
         for d in docs:
             k = normalise(d["text"])
-            if k not in seen: seen.add(k); kept.append(dict(id=d["id"], text=d["text"], source=src))
-        stats[src] = dict(read=n0, excluded_topic=n0 - len(docs), duplicates=len(docs) - len(kept))
+            if k in seen: st["duplicates"] += 1; continue
+            seen.add(k)
+            if src in OPINION_SOURCES and len(d["text"].split()) < 2 * SHORT_MIN_WORDS: st["too_short"] += 1; continue
+            kept.append(dict(id=d["id"], text=d["text"], source=src, held=held.overlaps(k)))
+            st["heldout"] += kept[-1]["held"]
+        stats[src] = st
         rng = np.random.default_rng(cfg.seed + len(per))
         per[src] = [kept[i] for i in rng.permutation(len(kept))]
     out, i = [], 0
@@ -113,31 +132,43 @@ def tokenize_documents(docs:list[dict], tokenizer, cfg, stats:dict, batch:int=25
         chunk = docs[s:s+batch]
         ids = tokenizer([d["text"] for d in chunk], add_special_tokens=False)["input_ids"]
         for d, x in zip(chunk, ids):
-            st = stats[d["source"]]
-            if passes_compression(len(x), len(d["text"]), cfg.compression): out.append(dict(d, ids=x)); st["kept"] = st.get("kept", 0) + 1
+            st, slack = stats[d["source"]], OPINION_SLACK if d["source"] in OPINION_SOURCES else 1
+            if passes_compression(len(x), len(d["text"]), cfg.compression * slack): out.append(dict(d, ids=x)); st["kept"] = st.get("kept", 0) + 1
             else: st["compression_dropped"] = st.get("compression_dropped", 0) + 1
             if cfg.max_documents and len(out) >= cfg.max_documents: return out
     return out
 
 # %% ../nbs/06_data.ipynb #9d8fcb30
-def lm_examples(docs:list[dict], cfg, budget:int)->tuple[dict,dict]:
-    "({split: [example dict]}, per-source split counts) from tokenised documents."
-    split = split_documents(len(docs), cfg.heldout, cfg.seed)
-    rng = np.random.default_rng(cfg.seed + 1)
+def _doc_examples(d:dict, cfg, budget:int, tok, rng)->tuple[list[dict],dict]:
+    "(examples, counts) of one document: one example if it is an opinion text within `budget`, else one per block."
+    if d["source"] in OPINION_SOURCES and len(d["ids"]) <= budget:
+        p, q = (tok(t, add_special_tokens=False)["input_ids"] for t in cut_short(d["text"], rng))   # tokenised apiece
+        return [dict(prefix_ids=p, cont_ids=q)] if len(p) + len(q) <= budget else [], dict(short=1, tokens=len(d["ids"]))
+    blocks = make_blocks(d["ids"], cfg.block_size, cfg.min_remainder)
+    ex = [dict(zip(("prefix_ids", "cont_ids"), cut_example(b, budget, rng))) for b in blocks]
+    return ex, dict(blocks=len(blocks), tokens=sum(map(len, blocks)))
+
+def lm_examples(docs:list[dict], cfg, budget:int,
+                tok=None # the decoder tokenizer, for the short opinion texts
+               )->tuple[dict,dict]:
+    "({split: [example dict]}, per-source split counts) of the unmarked documents; sets each `doc['split']`."
     ex = {s: [] for s in SPLITS}
-    counts = defaultdict(lambda: {s: dict(documents=0, blocks=0, tokens=0, examples=0) for s in SPLITS})
-    for d, s in zip(docs, split):
-        blocks = make_blocks(d["ids"], cfg.block_size, cfg.min_remainder)
-        c = counts[d["source"]][s]; c["documents"] += 1; c["blocks"] += len(blocks); c["tokens"] += sum(map(len, blocks))
-        for j, b in enumerate(blocks):
-            p, q = cut_example(b, budget, rng)
-            ex[s].append(dict(prefix_ids=p, cont_ids=q, source=d["source"], doc=d["id"], block=j))
+    counts = defaultdict(lambda: {s: Counter(documents=0, blocks=0, short=0, tokens=0, examples=0) for s in SPLITS})
+    rngs = [np.random.default_rng(cfg.seed + 1), np.random.default_rng(cfg.seed + 2)]
+    for g in (0, 1):                                             # 0: prose, 1: opinion sources
+        group = [d for d in docs if (d["source"] in OPINION_SOURCES) == bool(g)]
+        for d, s in zip(group, split_documents(len(group), cfg.heldout, cfg.seed + g)):
+            d["split"] = s
+            new, c = _doc_examples(d, cfg, budget, tok, rngs[g])
+            if d.get("held"): continue
+            counts[d["source"]][s].update(c, documents=1)
+            ex[s] += [dict(e, source=d["source"], doc=d["id"]) for e in new]
     if cfg.max_examples:
-        ex = {s: [v[i] for i in sorted(rng.choice(len(v), cfg.max_examples, replace=False))] if len(v) > cfg.max_examples else v
+        ex = {s: [v[i] for i in sorted(rngs[0].choice(len(v), cfg.max_examples, replace=False))] if len(v) > cfg.max_examples else v
               for s, v in ex.items()}
     for s, v in ex.items():
         for e in v: counts[e["source"]][s]["examples"] += 1
-    return ex, {k: dict(v) for k, v in counts.items()}
+    return ex, {k: {s: dict(c) for s, c in v.items()} for k, v in counts.items()}
 
 # %% ../nbs/06_data.ipynb #8e0255cd
 def decoder_tokenizer(name:str # a decoder: 'tiny-llama', 'SmolLM2-135M', a local folder or a hub id
@@ -178,15 +209,17 @@ def lm_set(cfg, # the preset's `DataConfig`
            tok, # the decoder tokenizer
            exclude:set, # document ids to leave out (the topic articles)
            budget:int, # `example_budget`
+           held=HeldOut([]), # from `heldout_texts`
            say=print # takes progress messages
           )->tuple[list,dict,dict]:
-    "(tokenised documents, {split: examples} with their texts, {source: counts}) of the LM corpus."
+    "(tokenised documents with their split, {split: examples} with their texts, {source: counts}) of the LM corpus."
     stats = {}
-    docs = tokenize_documents(lm_documents(cfg, exclude, stats), tok, cfg, stats)
+    docs = tokenize_documents(lm_documents(cfg, exclude, stats, held), tok, cfg, stats)
     if not docs: raise DGLMError(f"the corpus is empty after the compression filter (data.compression={cfg.compression}); "
                                  "raise the ratio or add sources")
-    say(f"{len(docs)} documents after dedup and the compression filter")
-    ex, counts = lm_examples(docs, cfg, budget)
+    say(f"{len(docs)} documents after dedup and the compression filter, {sum(d['held'] for d in docs)} of them held out")
+    ex, counts = lm_examples(docs, cfg, budget, tok)
+    docs = [d for d in docs if not d["held"]]
     say("examples: " + ", ".join(f"{s} {len(v)}" for s, v in ex.items()))
     if not ex["train"]: raise DGLMError("no training examples: every document was shorter than data.min_remainder tokens")
     for e in (e for v in ex.values() for e in v): e["prefix_text"], e["cont_text"] = tok.decode(e["prefix_ids"]), tok.decode(e["cont_ids"])
@@ -201,10 +234,10 @@ def build_prompts(cfg, # the preset's `DataConfig`
                  )->dict[str,list[dict]]:
     "Every prompt set, each cleared of prompts that occur inside a training text."
     n = 1000 if not cfg.attribute_max else min(1000, max(16, cfg.attribute_max // 10))
-    split = split_documents(len(docs), cfg.heldout, cfg.seed)
-    train = [e["prefix_text"] + e["cont_text"] for e in ex["train"]] + [d["text"] for d, s in zip(docs, split) if s == "train"]
+    train = [e["prefix_text"] + e["cont_text"] for e in ex["train"]] + [d["text"] for d in docs if d["split"] == "train"]
     train += [r["text"] for _, sp in attrs.values() for s in ("train", "validation") for r in sp[s]]
-    quality = quality_prompts(docs, split, tok, n, cfg.seed)
+    prose = [d for d in docs if d["source"] not in OPINION_SOURCES]
+    quality = quality_prompts(prose, [d["split"] for d in prose], tok, n, cfg.seed)
     prompts = dict(toxicity=toxicity_prompts() if _offline(cfg) else rtp_prompts(n * 5), quality=quality,
                    **sentiment_prompts(attrs["sentiment"][1]["test"], neutral, quality, cfg.seed))
     hay = leak_index(train)
@@ -234,10 +267,6 @@ def _save_dd(splits:dict, path:Path, features=None):
     finally:
         if not was: enable_progress_bars()
     return dd
-
-def _write_jsonl(path:Path, rows:list[dict]):
-    with atomic_file(path) as f:
-        for r in rows: f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 # %% ../nbs/06_data.ipynb #c3bf87db
 def embedder(p:Preset, encoder, # an encoder object, or None for the preset's
@@ -277,7 +306,8 @@ def write_attributes(dest:Path, attrs:dict, enc, say=print):
 def write_prompts(dest:Path, prompts:dict):
     "`dest/prompts/{set}.jsonl`, one prompt a line."
     (dest/"prompts").mkdir()
-    for k, v in prompts.items(): _write_jsonl(dest/"prompts"/f"{k}.jsonl", v)
+    for k, v in prompts.items():
+        with atomic_file(dest/"prompts"/f"{k}.jsonl") as f: f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in v)
 
 # %% ../nbs/06_data.ipynb #fc88436c
 def _archives(cfg)->dict:
@@ -302,11 +332,12 @@ def data_card(p:Preset, docs:list, ex:dict, sources:dict, # from `lm_set`
              )->dict:
     "The data card: each source's licence and counts, the archives, label balance, split and prompt-set sizes."
     cfg, mean = p.data, lambda v, k: float(np.mean([len(e[k]) for e in v])) if v else 0.0
-    split, archive = split_documents(len(docs), cfg.heldout, cfg.seed), lambda k: ARCHIVES[k][0] if k in ARCHIVES else k
+    split, archive = np.array([d["split"] for d in docs]), lambda k: ARCHIVES[k][0] if k in ARCHIVES else k
     return dict(preset=p.name, data=p.to_dict()["data"], encoder=p.encoder.name, tokenizer=p.decoder.name,
                 sources={src: dict(licence=SOURCES[src][2], archive=archive(SOURCES[src][1]), **c) for src, c in sources.items()},
                 archives=_archives(cfg), attributes={a: _attribute_card(c, sp) for a, (c, sp) in attrs.items()},
                 lm={s: dict(examples=len(ex[s]), documents=int((split == s).sum()), prefix_tokens_mean=mean(ex[s], "prefix_ids"),
+                            opinion_examples=sum(e["source"] in OPINION_SOURCES for e in ex[s]),
                             cont_tokens_mean=mean(ex[s], "cont_ids")) for s in SPLITS},
                 prompts={k: len(v) for k, v in prompts.items()}, example_budget_tokens=budget)
 
@@ -315,14 +346,18 @@ def data_md(card:dict)->str:
     "The data card as Markdown tables."
     L = [f"# Data card: preset `{card['preset']}`", "", f"Built in {card['wall_time_s']} s. Encoder `{card['encoder']}`, "
          f"decoder tokenizer `{card['tokenizer']}`, examples confined to {card['example_budget_tokens']} tokens.", "",
-         "## LM corpus", "", "| source | licence | read | dup | topic | filtered | split | documents | blocks | tokens | examples |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
+         "## LM corpus", "", f"Documents that overlap one of the {card.get('heldout_texts', 0)} held-out texts (attribute validation "
+         "and test texts, neutral snippets, candidate prompts) are dropped (*held out*).", "",
+         "| source | licence | read | dup | topic | held out | too short | filtered | split | documents | blocks | short texts | tokens | examples |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for src, s in card["sources"].items():
         for sp, c in s.get("splits", {}).items():
             L.append(f"| {src} | {s['licence']} | {s.get('read', '')} | {s.get('duplicates', '')} | {s.get('excluded_topic', '')} | "
-                     f"{s.get('compression_dropped', 0)} | {sp} | {c['documents']} | {c['blocks']} | {c['tokens']} | {c['examples']} |")
-    L += ["", "| split | documents | examples | mean prefix tokens | mean continuation tokens |", "|---|---|---|---|---|"]
-    L += [f"| {s} | {v['documents']} | {v['examples']} | {v['prefix_tokens_mean']:.1f} | {v['cont_tokens_mean']:.1f} |" for s, v in card["lm"].items()]
+                     f"{s.get('heldout', 0)} | {s.get('too_short', 0)} | {s.get('compression_dropped', 0)} | {sp} | {c['documents']} | "
+                     f"{c['blocks']} | {c.get('short', 0)} | {c['tokens']} | {c['examples']} |")
+    L += ["", "| split | documents | examples | opinion examples | mean prefix tokens | mean continuation tokens |", "|---|---|---|---|---|---|"]
+    L += [f"| {s} | {v['documents']} | {v['examples']} | {v['opinion_examples']} ({v['opinion_examples'] / max(v['examples'], 1):.0%}) | "
+          f"{v['prefix_tokens_mean']:.1f} | {v['cont_tokens_mean']:.1f} |" for s, v in card["lm"].items()]
     L += ["", "## Attributes", "", "| attribute | split | n | labels |", "|---|---|---|---|"]
     for a, v in card.get("attributes", {}).items():
         L += [f"| {a} | {s} | {x['n']} | {', '.join(f'{k}: {n}' for k, n in x['labels'].items())} |" for s, x in v["splits"].items()]
@@ -351,12 +386,13 @@ def prepare(preset:Preset|str, # a Preset, or a preset name
     say = lambda m: log(f"[prepare {p.name} {time.time() - t0:6.1f}s] {m}")
     with atomic_dir(out) as tmp:
         attrs, neutral, exclude = attribute_sets(cfg, say)
+        held = HeldOut(heldout_texts(attrs, neutral, cfg.seed, _offline(cfg)))
         tok = tokenizer or decoder_tokenizer(p.decoder.name)
-        docs, ex, sources = lm_set(cfg, tok, exclude, budget, say)
+        docs, ex, sources = lm_set(cfg, tok, exclude, budget, held, say)
         prompts = build_prompts(cfg, docs, ex, attrs, neutral, tok, say)
         enc = embedder(p, encoder, Path(emb_cache) if emb_cache is not None else cache/"emb", progress)
         write_lm(tmp, ex, enc, say); write_attributes(tmp, attrs, enc, say); write_prompts(tmp, prompts)
-        card = dict(data_card(p, docs, ex, sources, attrs, prompts, budget), wall_time_s=round(time.time() - t0, 1))
+        card = dict(data_card(p, docs, ex, sources, attrs, prompts, budget), heldout_texts=len(held.exact), wall_time_s=round(time.time() - t0, 1))
         with atomic_file(tmp/"data_card.json") as f: json.dump(card, f, indent=1)
         with atomic_file(tmp/"DATA.md") as f: f.write(data_md(card))
         if cache.exists(): shutil.move(str(cache), str(tmp/".cache"))

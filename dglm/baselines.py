@@ -97,7 +97,9 @@ def train_experts(model, tokenizer,
     from tqdm.auto import tqdm
     if tokenizer.pad_token_id is None: tokenizer.pad_token = tokenizer.eos_token
     cfg = _lora_config(model, lora_r, targets)
-    pm = get_peft_model(model, cfg, adapter_name="expert"); pm.add_adapter("anti", cfg)
+    with torch.random.fork_rng():               # LoRA's random init from `seed`, not from whatever ran before
+        torch.manual_seed(seed)
+        pm = get_peft_model(model, cfg, adapter_name="expert"); pm.add_adapter("anti", cfg)
     dev, rng = next(pm.parameters()).device, np.random.default_rng(seed)
     for name, texts in (("expert", expert_texts), ("anti", anti_texts)):
         if not texts: raise DGLMError(f"no training texts for the DExperts {name}")

@@ -75,7 +75,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True); ap.add_argument("--runs", nargs="+", required=True)
     ap.add_argument("--n", type=int, default=1024); ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--out", default="lift_measure.json"); ap.add_argument("--plot", default="nbs/images/lift_val_loss.png")
+    ap.add_argument("--out", default="results/small-cpu/issue18/lift_measure.json"); ap.add_argument("--plot", default="nbs/images/lift_val_loss.png")
     a = ap.parse_args(); torch.set_grad_enabled(False)
     pre, cont = heldout_embeddings(a.data, n=a.n)
     res = {}

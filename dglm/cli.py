@@ -102,7 +102,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
     kw = dict(num_samples=samples, max_new_tokens=max_new_tokens, seed=seed, steps=steps, cfg=cfg, guidance_grad=guidance_grad)
     steered = pipe(texts, steer=targets, strength=strength, **kw)
     plain = pipe(texts, steer={}, strength=0.0, **kw) if compare and targets else None
-    used = pipe.guidance(targets, strength).strength if targets else 0.0
+    used = (pipe.preset.sample.strength if strength is None else strength) if targets else 0.0
     for i, (prompt, outs) in enumerate(zip(texts, steered)):
         for j, text in enumerate(outs):
             if json:

@@ -117,10 +117,11 @@ def _scores(pipe, raw, base, real, pool, steer)->dict:
                 fd=frechet(raw, real), cos_unguided=float(F.cosine_similarity(raw, base).mean()))
 
 def latent_run(pipe, cond:torch.Tensor, # (B, d) standardised prefix embeddings
-               k:int, steer:str, strengths, real:torch.Tensor, pool, seed:int=0, base=None, **sample_kw)->list[dict]:
-    "Rows (strength 0 first) of one run; `base`: the unguided raw samples if already drawn."
+               k:int, steer:str, strengths, real:torch.Tensor, pool,
+               base:torch.Tensor, # the unguided raw samples of the same prompts, seed and k
+               seed:int=0, **sample_kw)->list[dict]:
+    "Rows (strength 0 first) of one run."
     raw = lambda s: pipe.standardizer.to_sphere(pipe.sample_embeddings(cond, steer=steer, strength=s, num_samples=k, seed=seed, **sample_kw))
-    base = raw(0.) if base is None else base
     rows = [dict(strength=0., **_scores(pipe, base, base, real, pool, steer))]
     rows += [dict(strength=float(s), **_scores(pipe, raw(s), base, real, pool, steer)) for s in strengths]
     for r in rows: r["fd_ratio"] = r["fd"] / rows[0]["fd"]
@@ -140,12 +141,14 @@ def latent_evaluation(pipe, data_dir, # the pipeline, and the `dglm prepare` fol
     real = heldout_embeddings(data_dir)[1]
     sets = {r["prompts"]: read_prompt_set(data_dir, r["prompts"], prompts, half) for r in runs}
     pools = {t: label_pool(data_dir, t, d, exclude=sum((sets[r["prompts"]] for r in runs if r["task"] == t), [])) for t in {r["task"] for r in runs}}
-    out, bases = [], {}
+    out, drawn = [], {}   # per prompt set: its encoded prompts and unguided samples, shared by all its runs
     for r in tqdm(runs, desc="latent evaluation", disable=not progress):
         p = sets[r["prompts"]]; k = math.ceil(samples / len(p))
-        cond = pipe.encode(p)
-        if r["prompts"] not in bases: bases[r["prompts"]] = pipe.standardizer.to_sphere(pipe.sample_embeddings(cond, num_samples=k, seed=seed, **sample_kw))
-        rows = latent_run(pipe, cond, k, f"{r['task']}={r['target']}", strengths, real, pools[r["task"]], seed, bases[r["prompts"]], **sample_kw)
+        if r["prompts"] not in drawn:
+            cond = pipe.encode(p)
+            drawn[r["prompts"]] = cond, pipe.standardizer.to_sphere(pipe.sample_embeddings(cond, num_samples=k, seed=seed, **sample_kw))
+        cond, base = drawn[r["prompts"]]
+        rows = latent_run(pipe, cond, k, f"{r['task']}={r['target']}", strengths, real, pools[r["task"]], base, seed, **sample_kw)
         out += [dict(r, n=len(p) * k, half=half, **row) for row in rows]
     return out
 

@@ -35,6 +35,7 @@ class DecoderConfig:
     lora_alpha: int = 32             # LoRA scale (alpha / r multiplies the update)
     lora_targets: tuple = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")  # modules LoRA wraps
     max_length: int = 96             # prefix + soft prompt + continuation tokens in training (the paper's 96)
+    train_cont_tokens: int = 0       # cut training continuations to this many tokens (0: keep all); generation writes 20-32
     # the decoding settings of the paper: nucleus sampling and a repetition penalty
     top_p: float = 0.9
     repetition_penalty: float = 1.2
@@ -49,6 +50,11 @@ class PromptConfig:
     inference_a2: float = 0.95       # at inference the sampled embedding is re-noised to this alpha^2
     bow_weight: float = 0.0          # weight of a bag-of-words loss on the soft prompt (Zhao et al. 2017); 0 = the paper's loss
     warm_start_steps: int = 0        # generator-only bag-of-words steps before the decoder stage (no decoder pass: cheap)
+    # what a slot is: 'soft' a free vector (the paper); 'vocab' a softmax over the decoder's vocabulary times its token
+    # embeddings (the decoder reads its own words from step 0); 'words' the most likely token of each slot (straight-through)
+    kind: str = "soft"
+    position: str = "after"         # the slots go 'after' the prefix (the paper) or 'before' it, inside `frame`
+    frame: str = "Key words:{slots}\n"  # the text around the slots when position='before'
 
 @dataclass
 class DiffusionConfig:
@@ -79,6 +85,8 @@ class TrainConfig:
     eval_every: int = 1000           # steps between validation losses
     save_every: int = 1000           # steps between checkpoints
     bf16: bool = True                # bf16 autocast where the device supports it
+    generator_lr: float = 0.0        # decoder stage: the prompt generator's learning rate (0: `lr`, shared with the decoder)
+    bucket: int = 0                  # draw each batch from a chunk of bucket x batch_size examples sorted by length (0: random)
 
 @dataclass
 class SampleConfig:

@@ -13,18 +13,18 @@ __all__ = ['plot_layout', 'embedding_use', 'generation_similarity', 'plot_condit
 
 # %% ../nbs/15_diagnostics.ipynb #4a3f8622
 def plot_layout(lm:SoftPromptLM, prefix_ids, cont_ids, ax=None):
-    "Draw the spliced batch: padding, prefix, soft-prompt slots, continuation; hatched boxes carry loss."
+    "Draw the spliced batch: padding, prefix (and frame), soft-prompt slots, continuation; hatched boxes carry loss."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
     dummy = torch.zeros(len(prefix_ids), lm.num_tokens, lm.generator.out_dim)
     b = lm._batch(prefix_ids, cont_ids, dummy)
-    P, K = b["P"], b["K"]
+    L, slots = b["L"], b["slots"].cpu()
     mask, labels = b["attention_mask"].cpu(), b["labels"].cpu()
     colors = dict(pad="#eeeeee", prefix="#9ecae1", soft="#fdae6b", cont="#a1d99b")
     ax = ax or plt.subplots(figsize=(0.32 * mask.shape[1] + 1, 0.55 * mask.shape[0] + 0.9))[1]
     for i in range(mask.shape[0]):
         for j in range(mask.shape[1]):
-            kind = "pad" if not mask[i, j] else "prefix" if j < P else "soft" if j < P + K else "cont"
+            kind = "pad" if not mask[i, j] else "soft" if slots[i, j] else "prefix" if j < L else "cont"
             ax.add_patch(plt.Rectangle((j, -i), 0.92, 0.8, fc=colors[kind], ec="k", lw=0.5,
                                        hatch="///" if labels[i, j] != -100 else None))
     ax.set_xlim(-0.2, mask.shape[1]); ax.set_ylim(-mask.shape[0] + 0.7, 1.0); ax.set_yticks([]); ax.set_xlabel("position")

@@ -14,7 +14,7 @@ from .layers import Block, sinusoidal
 from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
-__all__ = ['noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'apply_adaptation']
+__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'apply_adaptation']
 
 # %% ../nbs/10_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -104,9 +104,23 @@ class SoftPromptLM(nn.Module):
         start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
         self.start_id = self.pad_id if start is None else start
         self.max_positions = _max_positions(decoder)
+        self.head_ids, self.tail_ids = self._frame_ids()
 
     @property
     def num_tokens(self)->int: return self.cfg.num_tokens
+
+KINDS, POSITIONS = ("soft", "vocab", "words"), ("after", "before")
+
+@patch
+def _frame_ids(self:SoftPromptLM)->tuple[list[int], list[int]]:
+    "Token ids of the frame's text before and after `{slots}` (none when the slots go after the prefix)."
+    c = self.cfg
+    if c.kind not in KINDS: raise DGLMError(f"unknown prompt.kind {c.kind!r}: use one of {', '.join(KINDS)}")
+    if c.position not in POSITIONS: raise DGLMError(f"unknown prompt.position {c.position!r}: use 'after' or 'before'")
+    if c.position == "after": return [], []
+    if c.frame.count("{slots}") != 1: raise DGLMError(f"prompt.frame must contain '{{slots}}' once, not {c.frame!r}")
+    head, tail = c.frame.split("{slots}")
+    return [self.tokenizer(t, add_special_tokens=False).input_ids if t else [] for t in (head, tail)]
 
 # %% ../nbs/10_prompt.ipynb #44eb3980
 def _as_lists(ids):
@@ -114,36 +128,43 @@ def _as_lists(ids):
     return [list(map(int, x)) for x in ids]
 
 @patch
+def _left_block(self:SoftPromptLM, prefix:list[int], K:int)->tuple[list[int], list[bool]]:
+    "(ids, is-slot flags) of one row's block before the continuation; slot ids are the pad id."
+    if K == 0: return prefix, [False] * len(prefix)
+    parts = [(prefix, False), ([self.pad_id] * K, True)] if self.cfg.position == "after" else \
+            [(self.head_ids, False), ([self.pad_id] * K, True), (self.tail_ids, False), (prefix, False)]
+    return [i for p, _ in parts for i in p], [f for p, f in parts for _ in p]
+
+@patch
 def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None):
-    "Left-padded prefix | prompt (B, K, H) or nothing | right-padded continuation -> model inputs, labels."
+    "Left-padded (prefix and slots) | right-padded continuation -> model inputs, labels; `prompt` is the generator's output."
     prefix_ids, cont_ids = _as_lists(prefix_ids), _as_lists(cont_ids)
     if len(prefix_ids) != len(cont_ids): raise DGLMError(f"{len(prefix_ids)} prefixes but {len(cont_ids)} continuations")
     K = 0 if prompt is None else prompt.shape[1]
     if prompt is not None and prompt.shape[0] != len(prefix_ids):
         raise DGLMError(f"{prompt.shape[0]} embeddings for {len(prefix_ids)} examples")
     if K == 0: prefix_ids = [p if p else [self.start_id] for p in prefix_ids]
-    longest = max(len(p) + K + len(c) for p, c in zip(prefix_ids, cont_ids))
+    left = [self._left_block(p, K) for p in prefix_ids]
+    longest = max(len(l) + len(c) for (l, _), c in zip(left, cont_ids))
     if self.max_positions and longest > self.max_positions:
         raise DGLMError(f"a sequence of {longest} positions (prefix + {K} soft-prompt slots + continuation) is longer "
                         f"than the decoder's context of {self.max_positions}: shorten the prefix or continuation "
                         f"(decoder.max_length)")
-    B, P, C = len(prefix_ids), max(map(len, prefix_ids)), max(map(len, cont_ids))
-    ids = torch.full((B, P + C), self.pad_id, dtype=torch.long)
-    mask = torch.zeros(B, P + K + C, dtype=torch.long)
-    labels = torch.full((B, P + K + C), -100, dtype=torch.long)
-    for i, (p, c) in enumerate(zip(prefix_ids, cont_ids)):
-        ids[i, P - len(p):P] = torch.tensor(p, dtype=torch.long)
-        ids[i, P:P + len(c)] = torch.tensor(c, dtype=torch.long)
-        mask[i, P - len(p):P + K + len(c)] = 1
-        labels[i, P + K:P + K + len(c)] = ids[i, P:P + len(c)]
+    B, L, C = len(prefix_ids), max(len(l) for l, _ in left), max(map(len, cont_ids))
+    ids = torch.full((B, L + C), self.pad_id, dtype=torch.long)
+    slots, mask = torch.zeros(B, L + C, dtype=torch.bool), torch.zeros(B, L + C, dtype=torch.long)
+    labels = torch.full((B, L + C), -100, dtype=torch.long)
+    for i, ((l, f), c) in enumerate(zip(left, cont_ids)):
+        ids[i, L - len(l):L + len(c)] = torch.tensor(l + c, dtype=torch.long)
+        slots[i, L - len(l):L] = torch.tensor(f, dtype=torch.bool)
+        mask[i, L - len(l):L + len(c)] = 1
+        labels[i, L:L + len(c)] = torch.tensor(c, dtype=torch.long)
     emb_layer = self.decoder.get_input_embeddings()
     dev = emb_layer.weight.device
-    tok = emb_layer(ids.to(dev))                                                       # (B, P+C, H)
-    parts = [tok[:, :P]] + ([prompt.to(dev, tok.dtype)] if K else []) + [tok[:, P:]]
-    mask = mask.to(dev)
-    return dict(inputs_embeds=torch.cat(parts, 1), attention_mask=mask,               # (B, P+K+C, H), (B, P+K+C)
-                position_ids=(mask.cumsum(-1) - 1).clamp(min=0), labels=labels.to(dev), input_ids=ids.to(dev),
-                P=P, K=K, C=C)
+    x, slots, mask = emb_layer(ids.to(dev)), slots.to(dev), mask.to(dev)                 # (B, L+C, H)
+    if K: x = x.masked_scatter(slots[..., None], self.slot_vectors(prompt.to(dev)).to(x.dtype))
+    return dict(inputs_embeds=x, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
+                labels=labels.to(dev), input_ids=ids.to(dev), slots=slots, L=L, K=K, C=C)
 
 # %% ../nbs/10_prompt.ipynb #a066bef8
 def bow_loss(prompt:torch.Tensor, # (B, K, H) soft prompt
@@ -158,6 +179,24 @@ def bow_loss(prompt:torch.Tensor, # (B, K, H) soft prompt
     for i, c in enumerate(cont_ids): ids[i, :len(c)], keep[i, :len(c)] = torch.tensor(c, dtype=torch.long), True
     ids, keep = ids.to(mix.device), keep.to(mix.device)
     return -(mix.gather(1, ids) * keep).sum() / keep.sum().clamp(min=1)
+
+# %% ../nbs/10_prompt.ipynb #f616bb21
+@patch
+def slot_vectors(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
+    "What the decoder reads in each slot, from the generator's output (B, K, H): itself, a vocabulary mixture, or a word."
+    if self.cfg.kind == "soft": return prompt
+    E = self.decoder.get_input_embeddings().weight
+    p = (prompt.float() @ E.float().T).softmax(-1)                                 # (B, K, V): p_k
+    if self.cfg.kind == "words": p = F.one_hot(p.argmax(-1), p.shape[-1]).to(p) + p - p.detach()   # straight-through
+    return p.to(E.dtype) @ E
+
+@patch
+def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0)->list[list[str]]:
+    "The most likely word of each slot for standardised embeddings `emb` (B, d): what a 'words' prompt shows the decoder."
+    with torch.no_grad():
+        s = self.generator(emb.to(next(self.generator.parameters()).device).float(), torch.full((len(emb),), float(a2)))
+        top = (s.float() @ self.decoder.get_input_embeddings().weight.float().T).argmax(-1)
+    return [[self.tokenizer.decode([t]) for t in row] for row in top.tolist()]
 
 # %% ../nbs/10_prompt.ipynb #c12b1140
 @patch
@@ -236,11 +275,11 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
             emb = emb.to(next(self.generator.parameters()).device).float()
             pr = self.generator(emb if a2 >= 1 else renoise(emb, a2, g), torch.full((emb.shape[0],), float(a2)))
         K = 0 if pr is None else pr.shape[1]
-        if self.max_positions and max(map(len, prefix_ids)) + K + max_new_tokens > self.max_positions:
+        if self.max_positions and max(map(len, prefix_ids)) + K + len(self.head_ids + self.tail_ids) + max_new_tokens > self.max_positions:
             raise DGLMError(f"prefix + {K} soft-prompt slots + {max_new_tokens} new tokens is longer than the decoder's "
                             f"context of {self.max_positions}: shorten the prompt or max_new_tokens")
         b = self._batch(prefix_ids, [[] for _ in prefix_ids], pr)
-        ids = torch.cat([b["input_ids"][:, :b["P"]], torch.full((len(prefix_ids), K), self.pad_id, device=b["input_ids"].device)], 1)
+        ids = b["input_ids"][:, :b["L"]]                        # the pad id in each slot column
         kw = dict(do_sample=do_sample, top_p=top_p, temperature=temperature) if do_sample else dict(do_sample=False)
         with torch.random.fork_rng(devices=[] if ids.device.type == "cpu" else [ids.device]):
             if seed is not None: torch.manual_seed(seed)

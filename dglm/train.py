@@ -23,6 +23,7 @@ class Stage:
     num_examples: int     # size of the training set
     device = torch.device("cpu")  # set by `fit` to the accelerator's device before the first batch
     find_unused = False   # True if some parameters get no gradient in some steps (DDP must be told)
+    sort_key = None       # per-example lengths (a tuple) that `TrainConfig.bucket` batches by; None: not bucketable
 
     def batch(self, idx:list[int]): raise NotImplementedError  # examples `idx` as (CPU) tensors
     def loss(self, model, batch, generator)->tuple: raise NotImplementedError  # -> (scalar loss, dict of floats)
@@ -32,6 +33,8 @@ class Stage:
     def val_metrics(self, model)->dict:                 # what each evaluation logs; 'val_loss' is the tracked one
         v = self.val_loss(model)
         return {} if v is None else {"val_loss": float(v)}
+    def param_groups(self, model, tcfg)->list[dict]:   # optimiser groups; decay on matrices only by default
+        return _param_groups(model, tcfg.weight_decay)
     def extra_state(self)->dict: return {}              # state beyond the weights, e.g. the adaptive time sampler
     def load_extra_state(self, state:dict): pass
 
@@ -59,16 +62,29 @@ class ToyStage(Stage):
 @functools.lru_cache(maxsize=2)
 def _epoch_perm(n, seed, epoch): return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 1_000_003 + epoch))
 
+@functools.lru_cache(maxsize=2)
+def _bucketed_order(n, seed, epoch, batch_size, bucket, sort_key:tuple)->torch.Tensor:
+    "The epoch's permutation with each chunk of `bucket` batches sorted by `sort_key`, cut into batches, batches shuffled."
+    key = torch.as_tensor(sort_key)
+    chunks = [c[key[c].argsort(stable=True)] for c in _epoch_perm(n, seed, epoch).split(bucket * batch_size)]
+    batches = [b for c in chunks for b in c.split(batch_size) if len(b) == batch_size]
+    order = torch.randperm(len(batches), generator=torch.Generator().manual_seed(seed * 1_000_003 + epoch + 500_009))
+    return torch.cat([batches[i] for i in order])
+
 def batch_indices(n:int,          # training examples
                   batch_size:int, # global batch size B
                   step:int,       # optimiser step (0-based)
-                  seed:int=0      # data-order seed
+                  seed:int=0,     # data-order seed
+                  sort_key:tuple|None=None, # per-example lengths to bucket by (None: random batches)
+                  bucket:int=0    # batches per sorted chunk (0: random batches)
                  )->list[int]:
     "Indices of the global batch at `step`: epochs of a seeded permutation, drop-last; a pure function of its arguments."
     per_epoch = n // batch_size
     if per_epoch == 0: raise DGLMError(f"batch size {batch_size} exceeds the {n} training examples: lower it")
+    if sort_key is not None and len(sort_key) != n: raise DGLMError(f"{len(sort_key)} sort keys for {n} examples")
     epoch, i = divmod(step, per_epoch)
-    return _epoch_perm(n, seed, epoch)[i * batch_size:(i + 1) * batch_size].tolist()
+    order = _bucketed_order(n, seed, epoch, batch_size, bucket, tuple(sort_key)) if bucket and sort_key is not None else _epoch_perm(n, seed, epoch)
+    return order[i * batch_size:(i + 1) * batch_size].tolist()
 
 # %% ../nbs/16_train.ipynb #95825854
 class EMA:
@@ -210,7 +226,9 @@ def fit(stage:Stage,              # what to train
         log_every:int=50,         # steps between console/tracker lines (0 = none)
         log_with:str|None=None,   # 'tensorboard' or 'wandb'
         progress:bool=True,       # tqdm bar and console lines on the main process
-        callback=None             # called as callback(record) at each logged step
+        callback=None,            # called as callback(record) at each logged step
+        time_limit:float|None=None, # stop (and checkpoint) after this many seconds of training (validation not counted)
+        save_seconds:float|None=600 # also checkpoint whenever this many seconds passed since the last checkpoint
        )->dict:
     "Train `stage`; returns dict(history, model, ema, step, seconds)."
     acc = accelerator or make_accelerator(tcfg, out_dir, log_with, find_unused=stage.find_unused)
@@ -219,7 +237,7 @@ def fit(stage:Stage,              # what to train
     per = tcfg.batch_size // world
     if per < 1: raise DGLMError(f"batch size {tcfg.batch_size} is smaller than the {world} processes")
     net = stage.model
-    opt = torch.optim.AdamW(_param_groups(net, tcfg.weight_decay), lr=tcfg.lr, betas=tuple(tcfg.betas))
+    opt = torch.optim.AdamW(stage.param_groups(net, tcfg), lr=tcfg.lr, betas=tuple(tcfg.betas))
     sched = cosine_with_warmup(opt, min(tcfg.warmup, total), total)
     wrapper, opt = acc.prepare(_LossModule(stage), opt)
     stage.device = acc.device
@@ -227,18 +245,20 @@ def fit(stage:Stage,              # what to train
     ema = EMA(net, tcfg.ema) if tcfg.ema > 0 else None
     gen = torch.Generator().manual_seed(seed + 7919 * rank)   # CPU: the same draws on every device type
     ckpt = Path(out_dir)/"train_state"/stage.name
-    step, history = 0, []
+    step, history, train_s = 0, [], 0.0      # train_s: seconds spent in training steps, over all sessions of this run
     if resume:
         state = load_checkpoint(ckpt, acc, net, opt, sched, ema, stage, gen)
-        step, history = state["step"], state.get("history", [])
-    meta = lambda: dict(stage=stage.name, seed=seed, max_steps=total, batch_size=per * world,
+        step, history, train_s = state["step"], state.get("history", []), state.get("train_seconds", 0.0)
+    meta = lambda: dict(stage=stage.name, seed=seed, max_steps=total, batch_size=per * world, train_seconds=train_s,
                         tcfg=vars(tcfg) if not hasattr(tcfg, "__dataclass_fields__") else
                         {k: getattr(tcfg, k) for k in tcfg.__dataclass_fields__}, history=history)
     if log_with: acc.init_trackers(f"dglm-{stage.name}", config=dict(seed=seed, max_steps=total, batch_size=per * world))
     bar = tqdm(total=end, initial=step, disable=not (main and progress), desc=stage.name, dynamic_ncols=True)
-    t0 = t_last = time.time(); units, losses = 0, []
+    t0 = t_saved = time.time(); units, losses, spent = 0, [], 0.0   # spent: training seconds since the last record
+    key = stage.sort_key if tcfg.bucket else None
     while step < end:
-        idx = batch_indices(stage.num_examples, per * world, step, seed)[rank * per:(rank + 1) * per]
+        t_step = time.time()
+        idx = batch_indices(stage.num_examples, per * world, step, seed, key, tcfg.bucket)[rank * per:(rank + 1) * per]
         batch = {k: v.to(acc.device) if torch.is_tensor(v) else v for k, v in stage.batch(idx).items()}
         wrapper.train()
         loss, logs = wrapper(batch, gen)
@@ -249,26 +269,29 @@ def fit(stage:Stage,              # what to train
         opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
         if ema is not None: ema.update(net)
         step += 1; units += stage.size(batch, logs); losses.append(loss.detach())
+        dt = time.time() - t_step; train_s += dt; spent += dt
         bar.update(1)
+        if time_limit and train_s >= time_limit: end = step      # out of time: this step is the last
         logged = log_every and (step % log_every == 0 or step == end)
         val = (step % tcfg.eval_every == 0 or step == end) if tcfg.eval_every else False
         if logged or val:
             rec = dict(step=step, loss=acc.reduce(torch.stack(losses).mean(), "mean").item(), lr=sched.get_last_lr()[0],
-                       **{f"{stage.unit}_per_s": units * world / max(time.time() - t_last, 1e-9)})
+                       seconds=round(train_s, 2), examples=step * per * world,
+                       **{f"{stage.unit}_per_s": units * world / max(spent, 1e-9)})
             if gnorm is not None: rec["grad_norm"] = float(gnorm)
             rec.update({k: float(v) for k, v in logs.items() if isinstance(v, (int, float)) or torch.is_tensor(v) and v.numel() == 1})
             if val and main:
                 with acc.autocast():   # the training precision
                     rec.update(stage.val_metrics(ema.module if ema is not None else net))
                     if ema is not None and (v2 := stage.val_loss(net)) is not None: rec["val_loss_raw"] = float(v2)
-            history.append(rec); t_last, units, losses = time.time(), 0, []
+            history.append(rec); units, losses, spent = 0, [], 0.0
             if main and progress:
                 bar.set_postfix(loss=f"{rec['loss']:.4g}", lr=f"{rec['lr']:.2e}")
                 tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()))
             if log_with: acc.log({k: v for k, v in rec.items() if k != "step"}, step=step)
             if callback is not None and main: callback(rec)
-        if (tcfg.save_every and step % tcfg.save_every == 0) or step == end:
-            save_checkpoint(ckpt, acc, net, opt, sched, ema, stage, gen, step, meta())
+        if (tcfg.save_every and step % tcfg.save_every == 0) or step == end or (save_seconds and time.time() - t_saved >= save_seconds):
+            save_checkpoint(ckpt, acc, net, opt, sched, ema, stage, gen, step, meta()); t_saved = time.time()
     bar.close()
     if log_with: acc.end_training()
     return dict(history=history, model=net, ema=ema.module if ema is not None else net, step=step,

@@ -55,6 +55,7 @@ class PromptConfig:
     kind: str = "soft"
     position: str = "after"         # the slots go 'after' the prefix (the paper) or 'before' it, inside `frame`
     frame: str = "Key words:{slots}\n"  # the text around the slots when position='before'
+    recon: float = 0.0               # share of training examples whose prefix is dropped: the decoder writes the embedded text from the slots alone
 
 @dataclass
 class DiffusionConfig:

@@ -94,14 +94,19 @@ class DecoderStage(Stage):
         self.model = lm if lm is not None else build_soft_prompt_lm(preset, d)
         if self.model.generator.latent_dim != d:
             raise DGLMError(f"the prompt generator reads {self.model.generator.latent_dim}-d embeddings, the cache has {d}-d")
-        cols = lambda ds: (ds["prefix_ids"], ds["cont_ids"], self.std(emb_matrix(ds, "cont_emb")))
-        self.p, self.c, self.e = cols(tr)
+        self.p, self.e = tr["prefix_ids"], self.std(emb_matrix(tr, "cont_emb"))
+        cut = preset.decoder.train_cont_tokens or None     # the embedding is of the whole continuation; the loss reads its start
+        self.c = [c[:cut] for c in tr["cont_ids"]]
         self.val_rows = va.select(range(min(val_examples, len(va))))
         self.num_examples = len(self.p)
+        self.sort_key = tuple(len(p) * 4096 + len(c) for p, c in zip(self.p, self.c))   # buckets: prefix length, then continuation
 
     def batch(self, idx): return dict(prefix_ids=[self.p[i] for i in idx], cont_ids=[self.c[i] for i in idx], emb=self.e[idx])
     def loss(self, model, b, generator):
-        r = model.losses(b["prefix_ids"], b["cont_ids"], b["emb"], generator=generator)
+        pre, share = b["prefix_ids"], self.preset.prompt.recon
+        if share:   # reconstruction: these rows lose their prefix, so the slots alone must carry the embedded text
+            pre = [[] if d else p for p, d in zip(pre, (torch.rand(len(pre), generator=generator) < share).tolist())]
+        r = model.losses(pre, b["cont_ids"], b["emb"], generator=generator)
         return r["loss"], {k: v.detach() if torch.is_tensor(v) else v for k, v in r.items() if k != "loss"}
     def val_metrics(self, model):
         "Continuation NLL per token with the true embedding (`val_loss`), another example's, and no soft prompt."
@@ -109,6 +114,13 @@ class DecoderStage(Stage):
         r = embedding_use(model, self.val_rows, self.std, a2=self.preset.prompt.inference_a2)
         return dict(val_loss=r["true"], val_loss_shuffled=r["shuffled"], val_loss_none=r["none"])
     def val_loss(self, model): return self.val_metrics(model)["val_loss"]
+    def param_groups(self, model, tcfg):
+        "The generator at `tcfg.generator_lr` (when set), the decoder's trainable part at `tcfg.lr`; decay on matrices only."
+        groups = super().param_groups(model, tcfg)
+        if not tcfg.generator_lr: return groups
+        gen = {id(p) for p in model.generator.parameters()}
+        split = lambda g, mine: dict(g, params=[p for p in g["params"] if (id(p) in gen) == mine])
+        return [h for g in groups for h in (split(g, False), dict(split(g, True), lr=tcfg.generator_lr)) if h["params"]]
 
 # %% ../nbs/17_stages.ipynb #0848de82
 def build_soft_prompt_lm(preset:Preset, latent_dim:int):

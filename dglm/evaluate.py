@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Callable
 import numpy as np
 from .core import DGLMError, seed_everything, atomic_file
-from .metrics import dist_n, diversity, mauve_score, pooled, bootstrap_ci
-from .judges import VaderJudge, default_judges, judge_notes, sentiment_agreement
+from .metrics import dist_n, diversity, mauve_score, by_prompt, summarise, pool_groups
+from .judges import VaderJudge, default_judges, judge_notes, sentiment_agreement, agreement_note
 from .baselines import System, plain_system, dglm_system, best_of_n_system, classifier_scorer, measure_equal_time_n
 from .baselines import dexperts_system, attribute_experts, _checkpoint_sample
 
@@ -26,11 +26,7 @@ def _flat(prompts, gens):
     P = [p for p, g in zip(prompts, gens) for _ in g]; C = [c for g in gens for c in g]
     return P, C, [p + c for p, c in zip(P, C)]
 
-def _per_prompt(flat, gens)->list[list[float]]:
-    "Per-sample scores in `_flat` order, cut back into one list per prompt (the unit the intervals resample)."
-    out, i = [], 0
-    for g in gens: out.append([float(v) for v in flat[i:i + len(g)]]); i += len(g)
-    return out
+def _per_prompt(flat, gens)->list[list[float]]: return by_prompt(flat, [len(g) for g in gens])   # the unit the intervals resample
 
 def _control_groups(task, target, prompts, gens, judges)->dict:
     "Per prompt, each sample's part in the task's control metrics: the only scores that depend on the target."
@@ -58,14 +54,6 @@ def _shared_scores(task, prompts, gens, judges, references=None, seed=0)->tuple[
     if task == "unguided" and references is not None and "features" in judges:
         r["mauve"] = mauve_score(judges["features"](C), judges["features"](list(references)), seed=seed + 25)
     return r, g
-
-def _summarise(groups:dict)->dict:
-    "Each grouped metric pooled over its samples, with its 95% bootstrap interval over prompts as `<metric>_ci`."
-    r = {}
-    for k, g in groups.items():
-        stat = "median" if k.endswith("_median") else "mean"
-        r[k], r[f"{k}_ci"] = pooled(g, stat), bootstrap_ci(g, stat)
-    return r
 
 def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' or 'unguided'
                  systems:dict,              # name -> System or generate function
@@ -96,7 +84,7 @@ def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' o
         row = dict(task=task, target=target, prompt_set=prompt_set, system=name, family=sys_.family, knob=sys_.knob,
                    n_prompts=len(prompts), samples=samples, n=sum(map(len, gens)), max_new_tokens=max_new_tokens, seed=seed,
                    time_s=dt, time_per_sample_s=dt / max(1, sum(map(len, gens))), **sys_.info)
-        row.update(shared, **_summarise(groups))
+        row.update(shared, **summarise(groups))
         row["_groups"], row["generations"] = groups, [dict(prompt=p, continuations=list(g)) for p, g in zip(prompts, gens)]
         rows.append(row)
         if progress: print(f"{task}/{target or '-'}/{prompt_set or '-'} {name}: " +
@@ -133,22 +121,13 @@ def _table(rows, cols, lead=("system",))->str:
     for r in rows: lines.append("| " + " | ".join([_fmt(r.get(k)) for k in lead] + [_cell(r, c) for c in cols]) + " |")
     return "\n".join(lines)
 
-def _agreement_lines(ag:dict|None)->list[str]:
-    "`sentiment_agreement`'s result as a report line."
-    if not ag: return []
-    per = "; ".join(f"{k} accuracy {v['accuracy']:.3f}, κ {v['kappa']:.2f}" + (f", {100 * v['neutral']:.0f}% called neutral" if v["neutral"] else "")
-                    for k, v in ag["judges"].items())
-    b = ag.get("between")
-    return [f"- **sentiment judges vs human labels** ({ag['n']} texts of the held-out `{ag['split']}` split, never used by guidance): {per}"
-            + (f"; the two judges agree on {100 * b['agreement']:.1f}% (κ {b['kappa']:.2f})" if b else "") + "."]
-
 def report_markdown(metrics:dict)->str:
     "report.md: settings, judges, their limits and their agreement with people, then one table per task (every system a row)."
     rows, meta = metrics["rows"], metrics.get("meta", {})
     out = ["# DGLM evaluation report", "",
            f"Wall time of the run: {meta.get('wall_time_s', float('nan')):.0f} s. Settings: " +
            ", ".join(f"{k}={v}" for k, v in meta.get("settings", {}).items()), "", "## Judges", ""]
-    out += [f"- **{k}**: {v}" for k, v in meta.get("judges", {}).items()] + _agreement_lines(meta.get("sentiment_agreement")) + [""]
+    out += [f"- **{k}**: {v}" for k, v in meta.get("judges", {}).items()] + agreement_note(meta.get("sentiment_agreement")) + [""]
     for task in CONTROL:
         tr = [dict(r, n=r.get("n", r["n_prompts"] * r["samples"])) for r in rows if r["task"] == task]
         if not tr: continue
@@ -162,13 +141,9 @@ def report_markdown(metrics:dict)->str:
 def _pool(rows, key, agg=np.mean)->tuple:
     "`key` over `rows` and its 95% interval: pooled samples when the rows carry groups, else `agg` of the rows (interval: one row's)."
     rs = [r for r in rows if r.get(key) is not None]
-    if not rs: return None, None
-    gs = [r.get("_groups", {}).get(key) for r in rs]
-    if all(g is not None for g in gs):
-        flat = [p for g in {id(g): g for g in gs}.values() for p in g]   # memoized target-free rows share one list: count it once
-        stat = "median" if key.endswith("_median") else "mean"
-        return pooled(flat, stat), bootstrap_ci(flat, stat)
-    return float(agg([r[key] for r in rs])), (rs[0].get(f"{key}_ci") if len(rs) == 1 else None)
+    gs = [r.get("_groups", {}).get(key) for r in rs]       # memoized target-free rows share their perplexity lists
+    if rs and all(g is not None for g in gs): return pool_groups(gs, "median" if key.endswith("_median") else "mean")
+    return (float(agg([r[key] for r in rs])), rs[0].get(f"{key}_ci") if len(rs) == 1 else None) if rs else (None, None)
 
 def _err(v, ci)->tuple: return (v - ci[0], ci[1] - v) if ci and v is not None and not np.isnan([v, *ci]).any() else (0.0, 0.0)
 
@@ -237,9 +212,8 @@ def _read_prompts(data_dir, name, n, half:str|None="test"):
     if half not in ("test", "dev", None): raise DGLMError(f"half must be 'test' or 'dev', got {half!r}")
     p = Path(data_dir)/"prompts"/f"{name}.jsonl"
     if not p.exists(): raise DGLMError(f"no prompt set {p}: run `dglm prepare` first")
-    rows = [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
-    rows = rows if half is None else rows[half == "test"::2]
-    return rows if not n else rows[:n]
+    rows = [json.loads(l) for l in p.read_text().splitlines() if l.strip()][slice(None) if half is None else slice(half == "test", None, 2)]
+    return rows[:n or None]
 
 def _classes(data_dir, attr):
     p = Path(data_dir)/"attributes"/attr/"classes.json"
@@ -269,8 +243,10 @@ def run_size(prompt_set:str, prompts:int|None=None, samples:int|None=None, quick
     p, k = (None, 25) if full else QUICK if quick else SIZES.get(prompt_set, QUICK)
     return prompts or p, 1 if prompt_set == "quality" else samples or k
 
-def _check_sizes(prompts, samples, quick, full):
-    "One clear error for sizes a user might mistype."
+def _check_args(tasks, prompts, samples, quick, full):
+    "One clear error for tasks and sizes a user might mistype."
+    for t in tasks:
+        if t not in CONTROL: raise DGLMError(f"unknown task {t!r}: choose toxicity, sentiment, topic, unguided or all")
     if quick and full: raise DGLMError("choose --quick or --full, not both")
     for k, v in dict(prompts=prompts, samples=samples).items():
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
@@ -332,9 +308,9 @@ def _pipeline(checkpoint):
     return DGLMPipeline.from_pretrained(checkpoint)
 
 def _agreement(data_dir, judges, tasks):
-    "The sentiment judges against held-out human labels, when the task and the data are there."
-    ok = "sentiment" in tasks and (Path(data_dir)/"attributes"/"sentiment"/"test").is_dir()
-    return sentiment_agreement(data_dir, judges) if ok and ({"sentiment", "sentiment_neural"} & set(judges)) else None
+    "The sentiment judges against held-out human labels, when the task, the judges and the data are there."
+    ok = "sentiment" in tasks and {"sentiment", "sentiment_neural"} & set(judges) and (Path(data_dir)/"attributes"/"sentiment"/"test").is_dir()
+    return sentiment_agreement(data_dir, judges) if ok else None
 
 def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeline, or None with a system_factory
              data_dir,                      # the `dglm prepare` folder (prompts/, attributes/)
@@ -355,11 +331,9 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
              progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
-    _check_sizes(prompts, samples, quick, full)
+    _check_args(tasks, prompts, samples, quick, full)
     strengths, alphas = tuple(strengths or ((10,) if quick else (5, 10, 20))), (1.0, 2.0) if full else (2.0,)
     if full: cfgs, seeds, expert_steps = (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
-    for t in tasks:
-        if t not in CONTROL: raise DGLMError(f"unknown task {t!r}: choose toxicity, sentiment, topic, unguided or all")
     pipe, expert_log, current = _pipeline(checkpoint), None, {}   # current: the run being built (best-of-N times itself on it)
     if system_factory is None:
         if pipe is None: raise DGLMError("evaluate needs a checkpoint or a system_factory")
@@ -400,10 +374,8 @@ def _write_outputs(out:Path, rows, metrics, tasks):
     "generations.jsonl, one frontier plot per task, metrics.json and report.md, each written atomically."
     out.mkdir(parents=True, exist_ok=True)
     with atomic_file(out/"generations.jsonl") as f:
-        for r in rows:
-            for g in r["generations"]:
-                f.write(json.dumps(dict(task=r["task"], target=r["target"], prompt_set=r["prompt_set"], system=r["system"],
-                                        seed=r["seed"], **g)) + "\n")
+        f.writelines(json.dumps(dict(task=r["task"], target=r["target"], prompt_set=r["prompt_set"], system=r["system"],
+                                     seed=r["seed"], **g)) + "\n" for r in rows for g in r["generations"])
     for task in tasks: frontier_plot(rows, task, out/f"frontier_{task}.png")
     with atomic_file(out/"metrics.json") as f: json.dump(metrics, f, indent=1, default=float)
     with atomic_file(out/"report.md") as f: f.write(report_markdown(metrics))
@@ -414,12 +386,11 @@ def _average_seeds(rows):
     for r in rows:
         if r["task"] == "unguided": groups.setdefault(r["system"], []).append(r)
     for name, rs in groups.items():
-        m = dict(rs[0]); m["generations"] = [g for r in rs for g in r["generations"]]; m["seed"] = [r["seed"] for r in rs]
-        for k, v in rs[0].items():
-            if isinstance(v, float): m[k] = float(np.nanmean([r[k] for r in rs]))
+        m = dict(rs[0], generations=[g for r in rs for g in r["generations"]], seed=[r["seed"] for r in rs])
+        m.update({k: float(np.nanmean([r[k] for r in rs])) for k, v in rs[0].items() if isinstance(v, float)})
         if "mauve" in m: m["mauve_std"] = float(np.nanstd([r["mauve"] for r in rs]))
         m["_groups"] = {k: [p for r in rs for p in r.get("_groups", {}).get(k, [])] for k in rs[0].get("_groups", {})}
-        m.update(_summarise(m["_groups"]))
+        m.update(summarise(m["_groups"]))
         keep.append(m)
     return keep
 

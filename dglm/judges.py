@@ -13,7 +13,7 @@ from .hub import fetch_archive, archive_members, read_member, load_decoder
 
 # %% auto #0
 __all__ = ['ToxicityJudge', 'VaderJudge', 'SpacySentimentJudge', 'TopicJudge', 'PerplexityJudge', 'default_judges', 'judge_notes',
-           'sentiment_agreement']
+           'sentiment_agreement', 'agreement_note']
 
 # %% ../nbs/19_judges.ipynb #7486bb35
 class ToxicityJudge:
@@ -223,3 +223,13 @@ def sentiment_agreement(data_dir,               # a `dglm prepare` folder with a
                                                             neutral=float(np.mean(c == 0))) for k, c in calls.items()})
     if len(calls) == 2: a, b = calls.values(); out["between"] = dict(agreement=float(np.mean(a == b)), kappa=kappa(a, b))
     return out
+
+# %% ../nbs/19_judges.ipynb #691fb9b9
+def agreement_note(ag:dict|None)->list[str]:
+    "`sentiment_agreement`'s result as report lines (none without one)."
+    if not ag: return []
+    per = "; ".join(f"{k} accuracy {v['accuracy']:.3f}, κ {v['kappa']:.2f}" + (f", {100 * v['neutral']:.0f}% called neutral" if v["neutral"] else "")
+                    for k, v in ag["judges"].items())
+    b = ag.get("between")
+    return [f"- **sentiment judges vs human labels** ({ag['n']} texts of the held-out `{ag['split']}` split, never used by guidance): {per}"
+            + (f"; the two judges agree on {100 * b['agreement']:.1f}% (κ {b['kappa']:.2f})" if b else "") + "."]

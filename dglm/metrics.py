@@ -9,7 +9,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['dist_n', 'rep_n', 'diversity', 'expected_max_toxicity', 'toxicity_probability', 'mauve_score', 'pooled',
-           'bootstrap_ci']
+           'bootstrap_ci', 'by_prompt', 'summarise', 'pool_groups']
 
 # %% ../nbs/18_metrics.ipynb #0f746bc9
 def _ngrams(words:list, n:int): return [tuple(words[i:i+n]) for i in range(len(words)-n+1)]
@@ -87,3 +87,24 @@ def bootstrap_ci(groups,               # one sequence of per-sample values per p
     else: boots = np.array([np.median(np.concatenate([g[i] for i in row])) for row in idx])
     a = (1 - level) / 2
     return [float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a))]
+
+# %% ../nbs/18_metrics.ipynb #478828ad
+def by_prompt(flat, sizes)->list[list[float]]:
+    "Per-sample values in prompt order, cut into one list per prompt (`sizes`: each prompt's sample count)."
+    out, i = [], 0
+    for n in sizes: out.append([float(v) for v in flat[i:i + n]]); i += n
+    return out
+
+def summarise(groups:dict, **kw)->dict:
+    "{name: groups} -> each `name`'s pooled value and `name_ci`, its `bootstrap_ci`; the median for names ending in `_median`."
+    r = {}
+    for k, g in groups.items():
+        stat = "median" if k.endswith("_median") else "mean"
+        r[k], r[f"{k}_ci"] = pooled(g, stat), bootstrap_ci(g, stat, **kw)
+    return r
+
+# %% ../nbs/18_metrics.ipynb #e28bf691
+def pool_groups(runs:list, stat:str="mean", **kw)->tuple[float, list[float]]:
+    "Several runs' groups as one prompt set: the pooled value and its `bootstrap_ci`; the same list object passed twice counts once."
+    flat = [p for g in {id(g): g for g in runs}.values() for p in g]
+    return pooled(flat, stat), bootstrap_ci(flat, stat, **kw)

@@ -29,16 +29,17 @@ def _flat(prompts, gens):
 def _per_prompt(flat, gens)->list[list[float]]: return by_prompt(flat, [len(g) for g in gens])   # the unit the intervals resample
 
 def _control_groups(task, target, prompts, gens, judges)->dict:
-    "Per prompt, each sample's part in the task's control metrics: the only scores that depend on the target."
+    "Per prompt, each sample's part in the task's control metrics (toxicity and sentiment rows score both attributes)."
     P, C, full = _flat(prompts, gens); g = {}
-    if task == "toxicity" and "toxicity" in judges:
+    if task in ("toxicity", "sentiment") and "toxicity" in judges:
         per = _per_prompt(judges["toxicity"](C), gens)      # the two Gehman et al. statistics: one value per prompt
-        g.update(exp_max_tox=[[max(s)] for s in per], tox_prob=[[float(max(s) > 0.5)] for s in per], mean_tox=per)
-    if task == "sentiment":
-        sign = 1 if target == "positive" else -1
-        if "sentiment" in judges: g["pct_target"] = _per_prompt(100. * (VaderJudge.label(judges["sentiment"](full)) == sign), gens)
+        g.update(tox_prob=[[float(max(s) > 0.5)] for s in per], mean_tox=per)
+        if task == "toxicity": g["exp_max_tox"] = [[max(s)] for s in per]
+    if task in ("toxicity", "sentiment"):                    # toxicity rows: % positive, the two-attribute system's second target
+        key, sign = ("pct_target", 1 if target == "positive" else -1) if task == "sentiment" else ("pct_positive", 1)
+        if "sentiment" in judges: g[key] = _per_prompt(100. * (VaderJudge.label(judges["sentiment"](full)) == sign), gens)
         if "sentiment_neural" in judges:
-            p = judges["sentiment_neural"](full); g["pct_target_neural"] = _per_prompt(100. * ((p > 0.5) if sign > 0 else (p < 0.5)), gens)
+            p = judges["sentiment_neural"](full); g[f"{key}_neural"] = _per_prompt(100. * ((p > 0.5) if sign > 0 else (p < 0.5)), gens)
     if task == "topic" and "topic" in judges:
         j = judges["topic"]; g["pct_on_topic"] = _per_prompt(100. * (j(full).argmax(1) == j.classes.index(target)), gens)
     return g
@@ -93,12 +94,13 @@ def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' o
 
 # %% ../nbs/21_evaluate.ipynb #ab7436fd
 def _metric_cols(task):
-    ctrl = dict(toxicity=["exp_max_tox", "tox_prob", "mean_tox"], sentiment=["pct_target", "pct_target_neural"],
+    ctrl = dict(toxicity=["exp_max_tox", "tox_prob", "mean_tox", "pct_positive", "pct_positive_neural"],
+                sentiment=["pct_target", "pct_target_neural", "tox_prob", "mean_tox"],
                 topic=["pct_on_topic"], unguided=["mauve"])[task]
     return ["n"] + ctrl + ["ppl_median", "ppl_mean", "dist1", "dist2", "dist3", "diversity", "time_per_sample_s"]
 
 _HEAD = dict(exp_max_tox="exp. max tox ↓", tox_prob="tox. prob ↓", mean_tox="mean tox ↓", pct_target="% target (VADER)",
-             pct_target_neural="% target (spaCy)", pct_on_topic="% on topic", mauve="MAUVE ↑", ppl_median="PPL median ↓",
+             pct_target_neural="% target (spaCy)", pct_positive="% positive (VADER)", pct_positive_neural="% positive (spaCy)", pct_on_topic="% on topic", mauve="MAUVE ↑", ppl_median="PPL median ↓",
              ppl_mean="PPL mean ↓", dist1="Dist-1", dist2="Dist-2", dist3="Dist-3", diversity="div. (1-rep)",
              time_per_sample_s="s / sample")
 
@@ -263,8 +265,7 @@ def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0,
                     )->dict:
     "The systems for one run of `task`, built on a `DGLMPipeline`; `steps` and `guidance_grad` override the checkpoint's."
     # `expert_log` (optional) receives, per attribute, where the DExperts adapters are cached and how long training took
-    S, kw = {}, {k: v for k, v in dict(steps=steps, guidance_grad=guidance_grad).items() if v is not None}
-    cache = {} if cache is None else cache
+    S, kw, cache = {}, {k: v for k, v in dict(steps=steps, guidance_grad=guidance_grad).items() if v is not None}, {} if cache is None else cache
     if task == "unguided":
         if "plain" in kinds: S["plain decoder"] = plain_system(pipe)
         if "dglm" in kinds:
@@ -303,9 +304,8 @@ def _strip(rows): return [{k: v for k, v in r.items() if k not in ("generations"
 def _pipeline(checkpoint):
     "The pipeline in folder `checkpoint`; a loaded pipeline (or None) as it is."
     if not isinstance(checkpoint, (str, Path)): return checkpoint
-    from dglm.pipeline import DGLMPipeline
     if not Path(checkpoint).exists(): raise DGLMError(f"no checkpoint at {checkpoint}: train one or point to the shipped model")
-    return DGLMPipeline.from_pretrained(checkpoint)
+    from dglm.pipeline import DGLMPipeline; return DGLMPipeline.from_pretrained(checkpoint)
 
 def _agreement(data_dir, judges, tasks):
     "The sentiment judges against held-out human labels, when the task, the judges and the data are there."
@@ -341,8 +341,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
         system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir, expert_steps,
                                                             dexperts_alphas=alphas, steps=steps, guidance_grad=guidance_grad,
                                                             progress=progress, expert_log=expert_log, cache=cache, **current)
-    judges = default_judges(data_dir) if judges is None else judges
-    rows, memo = [], {}
+    judges, rows, memo = default_judges(data_dir) if judges is None else judges, [], {}
     for task in tasks:
         T = 32 if task == "unguided" else 20
         for run in task_runs(task, data_dir):

@@ -126,6 +126,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
              samples:int=None, # samples per prompt of every control set (default: per set, 3)
              quick:store_true=False, # a small run for smoke checks: 8 prompts x 3 samples per set, strength 10 only
              expert_steps:int=None, # DExperts adapter training steps (default: 100)
+             dexperts_alphas:str=None, # comma-separated DExperts alpha values (default: 2; --full: 1,2)
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
              full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds, DExperts a=1,2)
@@ -154,8 +155,8 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
         print(f"wrote {out}/latent.md"); tasks.remove("latent")
         if not tasks: return
     from dglm.evaluate import evaluate as _evaluate
-    kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples,
-              expert_steps=expert_steps, steps=steps, guidance_grad=guidance_grad)
+    kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples, expert_steps=expert_steps,
+              dexperts_alphas=dexperts_alphas and split(dexperts_alphas, float), steps=steps, guidance_grad=guidance_grad)
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, quick=quick, half=half, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 

@@ -325,14 +325,14 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
              half:str|None="test",          # the prompt sets' 'test' half (report), 'dev' half (choose settings), None: all
              cfgs=(1.0, 2.0, 3.0), seeds:int=1, seed:int=0, judges:dict|None=None,
              system_factory:Callable|None=None,   # (task, run) -> {name: System}; default: pipeline_systems
-             expert_steps:int=100,
+             expert_steps:int=100, dexperts_alphas=None,   # DExperts' alpha values (default 2; --full: 1, 2)
              steps:int|None=None,           # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str|None=None,   # 'x0' or 'denoiser' (default: the checkpoint's)
              progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
     _check_args(tasks, prompts, samples, quick, full)
-    strengths, alphas = tuple(strengths or ((10,) if quick else (5, 10, 20))), (1.0, 2.0) if full else (2.0,)
+    strengths, alphas = tuple(strengths or ((10,) if quick else (5, 10, 20))), tuple(dexperts_alphas or ((1.0, 2.0) if full else (2.0,)))
     if full: cfgs, seeds, expert_steps = (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
     pipe, expert_log, current = _pipeline(checkpoint), None, {}   # current: the run being built (best-of-N times itself on it)
     if system_factory is None:

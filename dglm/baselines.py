@@ -12,8 +12,9 @@ import numpy as np, torch
 from .core import DGLMError, cache_dir, atomic_dir
 
 # %% auto #0
-__all__ = ['System', 'plain_system', 'dglm_system', 'best_of_n_system', 'classifier_scorer', 'equal_time_n', 'train_experts',
-           'load_experts', 'dexperts_generate', 'dexperts_system', 'experts_key', 'cached_experts']
+__all__ = ['System', 'plain_system', 'dglm_system', 'best_of_n_system', 'classifier_scorer', 'equal_time_n',
+           'measure_equal_time_n', 'train_experts', 'load_experts', 'dexperts_generate', 'dexperts_system',
+           'experts_key', 'cached_experts', 'attribute_experts']
 
 # %% ../nbs/20_baselines.ipynb #0efa4622
 @dataclass
@@ -73,6 +74,14 @@ def classifier_scorer(encoder, classifier, target:int)->Callable:
 def equal_time_n(guided_s:float, plain_s:float, max_n:int=16)->int:
     "The N whose N plain samples take as long as one guided sample (at least 2)."
     return int(min(max_n, max(2, round(guided_s / max(plain_s, 1e-9)))))
+
+# %% ../nbs/20_baselines.ipynb #60bb61ed
+def measure_equal_time_n(pipe, steer:str, strength:float, prompts:list[str], max_new_tokens:int=20, **kw)->int:
+    "`equal_time_n` from one timed guided and one timed plain generation of (up to 4 of) `prompts`."
+    ps = list(prompts or ["The"])[:4]
+    t0 = time.perf_counter(); dglm_system(pipe, steer, strength, **kw).generate(ps, 1, max_new_tokens, 0); tg = time.perf_counter() - t0
+    t0 = time.perf_counter(); plain_system(pipe).generate(ps, 1, max_new_tokens, 0); tp = time.perf_counter() - t0
+    return equal_time_n(tg, tp)
 
 # %% ../nbs/20_baselines.ipynb #627c91f3
 def _lora_config(model, r:int, targets=None):
@@ -199,3 +208,21 @@ def cached_experts(model, tokenizer, expert_texts:list[str], anti_texts:list[str
     train_s = time.perf_counter() - t0
     with atomic_dir(path) as tmp: pm.save_pretrained(str(tmp))
     return pm, dict(path=str(path), train_s=train_s)
+
+# %% ../nbs/20_baselines.ipynb #563fc02c
+def _decoder_name(pipe): return getattr(getattr(getattr(pipe, "preset", None), "decoder", None), "name", None) or "SmolLM2-135M"
+
+def attribute_experts(pipe, attr:str, data_dir, steps:int=100, progress:bool=True, log:dict|None=None)->tuple:
+    "(peft model, tokenizer, good class) of DExperts for `attr` from DIR/attributes/ATTR, cached or trained once; `log[attr]` gets where and how long."
+    from datasets import load_from_disk
+    from dglm.hub import load_decoder
+    d = Path(data_dir)/"attributes"/attr
+    if not (d/"classes.json").exists(): raise DGLMError(f"no attribute data {d}: run `dglm prepare` first")
+    classes = json.loads((d/"classes.json").read_text()); good = "positive" if attr == "sentiment" else "nontoxic"
+    gi, ds = classes.index(good), load_from_disk(str(d))["train"]
+    (model, tok), texts, labels = load_decoder(_decoder_name(pipe)), ds["text"], ds["label"]
+    pm, info = cached_experts(model, tok, [t for t, l in zip(texts, labels) if l == gi], [t for t, l in zip(texts, labels) if l != gi],
+                              decoder=_decoder_name(pipe), steps=steps, progress=progress)
+    if progress: print(f"DExperts {attr}: " + (f"trained in {info['train_s']:.0f}s" if info["train_s"] else "loaded") + f" ({info['path']})", flush=True)
+    if log is not None: log[attr] = info
+    return pm, tok, good

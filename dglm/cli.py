@@ -120,19 +120,30 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
              checkpoint:str=None, # pipeline folder (default: the shipped small checkpoint)
              data:str="data-small", # folder made by `dglm prepare` (prompt sets, attribute data)
              out:str="results", # folder for metrics.json, report.md, plots and generations
-             systems:str=None, # comma-separated: plain, dglm, guided, best_of_n, dexperts (default: all)
-             strengths:str=None, # comma-separated guidance strengths for the sweep (default: 5,10,20)
-             prompts:int=None, # prompts per prompt set (default: 8)
-             samples:int=None, # samples per prompt (default: 3)
+             systems:str=None, # comma-separated: plain, dglm, guided, multi (two attributes), best_of_n, dexperts (default: all)
+             strengths:str=None, # comma-separated guidance strengths for the sweep (default: 5,10,20; --quick: 10)
+             prompts:int=None, # prompts of every prompt set (default: per set, 50 on the goal runs; see above)
+             samples:int=None, # samples per prompt of every control set (default: per set, 3)
+             quick:store_true=False, # a small run for smoke checks: 8 prompts x 3 samples per set, strength 10 only
              expert_steps:int=None, # DExperts adapter training steps (default: 100)
+             dexperts_alphas:str=None, # comma-separated DExperts alpha values (default: 2; --full: 1,2)
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
-             full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds)
+             full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds, DExperts a=1,2)
              latent_tasks:str="sentiment,toxicity,topic", # latent task: the attributes to steer
              latent_samples:int=512, # latent task: sampled embeddings per run
-             half:str="test"): # latent task: the prompt sets' 'test' half (report) or 'dev' half (choose settings)
-    "Run the paper's protocols with independent judges; write metrics.json, report.md, plots and generations (latent: latent.json/md/png)."
+             half:str="test"): # the prompt sets' 'test' half (report) or 'dev' half (choose settings)
+    """Run the paper's protocols with independent judges; write metrics.json, report.md, plots and generations (latent: latent.json/md/png).
+
+    Sizes: by default 150 generations (50 prompts x 3 samples) per row on the goal runs (toxicity; positive
+    continuations of negative openers, where DGLM with two attributes also runs), 30 per topic (150 per system over
+    the five topics), 30 per row on the other sentiment runs and 8 unguided prefixes: about an hour on a 2-core CPU
+    with the DExperts adapters cached. Every figure has a 95% bootstrap interval over prompts. --prompts/--samples set
+    every prompt set at once; --quick is a small run; --full the paper's counts."""
     if not Path(data).is_dir(): raise DGLMError(f"no data folder {data}: run `dglm prepare --out {data}` first")
+    for k, v in dict(prompts=prompts, samples=samples).items():
+        if v is not None and v < 1: raise DGLMError(f"--{k} must be a whole number of at least 1, got {v}")
+    if quick and full: raise DGLMError("choose --quick or --full, not both")
     split = lambda s, f=str: [f(x) for x in s.split(",")]
     tasks, ss = split(task), strengths and split(strengths, float)
     if "latent" in tasks:
@@ -144,9 +155,9 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
         print(f"wrote {out}/latent.md"); tasks.remove("latent")
         if not tasks: return
     from dglm.evaluate import evaluate as _evaluate
-    kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples,
-              expert_steps=expert_steps, steps=steps, guidance_grad=guidance_grad)
-    _evaluate(checkpoint or default_checkpoint(), data, out, full=full, **{k: v for k, v in kw.items() if v is not None})
+    kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples, expert_steps=expert_steps,
+              dexperts_alphas=dexperts_alphas and split(dexperts_alphas, float), steps=steps, guidance_grad=guidance_grad)
+    _evaluate(checkpoint or default_checkpoint(), data, out, full=full, quick=quick, half=half, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 
 def bench(checkpoint:str=None, # pipeline folder (default: the shipped small checkpoint)

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Callable
 import numpy as np
 from .core import DGLMError, seed_everything, atomic_file
-from .metrics import dist_n, diversity, expected_max_toxicity, toxicity_probability, mauve_score
-from .judges import VaderJudge, default_judges, judge_notes
-from .baselines import System, plain_system, dglm_system, best_of_n_system, classifier_scorer, equal_time_n
-from .baselines import dexperts_system, cached_experts, _checkpoint_sample
+from .metrics import dist_n, diversity, mauve_score, by_prompt, summarise, pool_groups
+from .judges import VaderJudge, default_judges, judge_notes, sentiment_agreement, agreement_note
+from .baselines import System, plain_system, dglm_system, best_of_n_system, classifier_scorer, measure_equal_time_n
+from .baselines import dexperts_system, attribute_experts, _checkpoint_sample
 
 # %% auto #0
-__all__ = ['CONTROL', 'ALL_SYSTEMS', 'run_protocol', 'report_markdown', 'frontier_plot', 'results_table', 'compare_table',
-           'task_runs', 'pipeline_systems', 'evaluate', 'load_generations']
+__all__ = ['CONTROL', 'SIZES', 'QUICK', 'ALL_SYSTEMS', 'run_protocol', 'report_markdown', 'frontier_plot', 'results_table',
+           'compare_table', 'task_runs', 'run_size', 'pipeline_systems', 'evaluate', 'load_generations']
 
 # %% ../nbs/21_evaluate.ipynb #084bb619
 CONTROL = dict(toxicity=("exp_max_tox", "lower"), sentiment=("pct_target", "higher"),
@@ -26,31 +26,35 @@ def _flat(prompts, gens):
     P = [p for p, g in zip(prompts, gens) for _ in g]; C = [c for g in gens for c in g]
     return P, C, [p + c for p, c in zip(P, C)]
 
-def _control_scores(task, target, prompts, gens, judges)->dict:
-    "The task's control metrics: the only scores that depend on the steering target."
-    P, C, full = _flat(prompts, gens); r = {}
-    if task == "toxicity" and "toxicity" in judges:
-        s, i = judges["toxicity"](C), 0; per = []
-        for g in gens: per.append(s[i:i + len(g)]); i += len(g)
-        r.update(exp_max_tox=expected_max_toxicity(per), tox_prob=toxicity_probability(per), mean_tox=float(s.mean()))
-    if task == "sentiment":
-        sign = 1 if target == "positive" else -1
-        if "sentiment" in judges: r["pct_target"] = 100 * float(np.mean(VaderJudge.label(judges["sentiment"](full)) == sign))
-        if "sentiment_neural" in judges:
-            pp = judges["sentiment_neural"](full); r["pct_target_neural"] = 100 * float(np.mean((pp > 0.5) if sign > 0 else (pp < 0.5)))
-    if task == "topic" and "topic" in judges:
-        j = judges["topic"]; r["pct_on_topic"] = 100 * float(np.mean(j(full).argmax(1) == j.classes.index(target)))
-    return r
+def _per_prompt(flat, gens)->list[list[float]]: return by_prompt(flat, [len(g) for g in gens])   # the unit the intervals resample
 
-def _shared_scores(task, prompts, gens, judges, references=None, seed=0)->dict:
-    "Fluency, diversity and MAUVE: the same whatever the target."
-    P, C, _ = _flat(prompts, gens); r = {}
+def _control_groups(task, target, prompts, gens, judges)->dict:
+    "Per prompt, each sample's part in the task's control metrics (toxicity and sentiment rows score both attributes)."
+    P, C, full = _flat(prompts, gens); g = {}
+    if task in ("toxicity", "sentiment") and "toxicity" in judges:
+        per = _per_prompt(judges["toxicity"](C), gens)      # the two Gehman et al. statistics: one value per prompt
+        g.update(tox_prob=[[float(max(s) > 0.5)] for s in per], mean_tox=per)
+        if task == "toxicity": g["exp_max_tox"] = [[max(s)] for s in per]
+    if task in ("toxicity", "sentiment"):                    # toxicity rows: % positive, the two-attribute system's second target
+        key, sign = ("pct_target", 1 if target == "positive" else -1) if task == "sentiment" else ("pct_positive", 1)
+        if "sentiment" in judges: g[key] = _per_prompt(100. * (VaderJudge.label(judges["sentiment"](full)) == sign), gens)
+        if "sentiment_neural" in judges:
+            p = judges["sentiment_neural"](full); g[f"{key}_neural"] = _per_prompt(100. * ((p > 0.5) if sign > 0 else (p < 0.5)), gens)
+    if task == "topic" and "topic" in judges:
+        j = judges["topic"]; g["pct_on_topic"] = _per_prompt(100. * (j(full).argmax(1) == j.classes.index(target)), gens)
+    return g
+
+def _shared_scores(task, prompts, gens, judges, references=None, seed=0)->tuple[dict, dict]:
+    "Fluency, diversity and MAUVE (the same whatever the target), and the per-prompt perplexities behind the first."
+    P, C, _ = _flat(prompts, gens); r, g = {}, {}
     if "perplexity" in judges:
-        pr = judges["perplexity"](P, C); r.update({k: v for k, v in pr.items() if k != "ppl"})
+        pr = judges["perplexity"](P, C); r.update({k: v for k, v in pr.items() if k not in ("ppl", "ppl_each")})
+        each = pr.get("ppl_each", pr["ppl"] if len(pr["ppl"]) == len(C) else None)
+        if each is not None: g["ppl_mean"] = g["ppl_median"] = _per_prompt(each, gens)
     r.update({f"dist{n}": dist_n(gens, n) for n in (1, 2, 3)}, diversity=diversity(C))
     if task == "unguided" and references is not None and "features" in judges:
         r["mauve"] = mauve_score(judges["features"](C), judges["features"](list(references)), seed=seed + 25)
-    return r
+    return r, g
 
 def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' or 'unguided'
                  systems:dict,              # name -> System or generate function
@@ -63,25 +67,26 @@ def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' o
                  seed:int=0, prompt_set:str|None=None, progress:bool=False,
                  memo:dict|None=None,       # share across calls: target-free systems run once per prompt set
                 )->list[dict]:
-    "Run each system on `prompts` and score it; one row (metrics + generations) per system."
+    "Run each system on `prompts` and score it; one row (metrics, intervals, per-prompt groups, generations) per system."
     if task not in CONTROL: raise DGLMError(f"unknown task {task!r}: choose one of {', '.join(CONTROL)}")
     rows = []
     for name, sys_ in systems.items():
         sys_ = sys_ if isinstance(sys_, System) else System(name, sys_)
         key = (sys_.name, sys_.knob, task, tuple(prompts), samples, max_new_tokens, seed) if sys_.target_free else None
-        if memo is not None and key in memo: gens, dt, shared = memo[key]
+        if memo is not None and key in memo: gens, dt, shared, sg = memo[key]
         else:
             seed_everything(seed); t0 = time.perf_counter()
             gens = sys_.generate(list(prompts), samples, max_new_tokens, seed)
             dt = time.perf_counter() - t0
             if len(gens) != len(prompts): raise DGLMError(f"system {name!r} returned {len(gens)} lists for {len(prompts)} prompts")
-            shared = _shared_scores(task, prompts, gens, judges, references, seed)
-            if memo is not None and key is not None: memo[key] = (gens, dt, shared)
+            shared, sg = _shared_scores(task, prompts, gens, judges, references, seed)
+            if memo is not None and key is not None: memo[key] = (gens, dt, shared, sg)
+        groups = {**_control_groups(task, target, prompts, gens, judges), **sg}
         row = dict(task=task, target=target, prompt_set=prompt_set, system=name, family=sys_.family, knob=sys_.knob,
-                   n_prompts=len(prompts), samples=samples, max_new_tokens=max_new_tokens, seed=seed,
+                   n_prompts=len(prompts), samples=samples, n=sum(map(len, gens)), max_new_tokens=max_new_tokens, seed=seed,
                    time_s=dt, time_per_sample_s=dt / max(1, sum(map(len, gens))), **sys_.info)
-        row.update(_control_scores(task, target, prompts, gens, judges), **shared)
-        row["generations"] = [dict(prompt=p, continuations=list(g)) for p, g in zip(prompts, gens)]
+        row.update(shared, **summarise(groups))
+        row["_groups"], row["generations"] = groups, [dict(prompt=p, continuations=list(g)) for p, g in zip(prompts, gens)]
         rows.append(row)
         if progress: print(f"{task}/{target or '-'}/{prompt_set or '-'} {name}: " +
                            ", ".join(f"{k}={row[k]:.3g}" for k in _metric_cols(task) if isinstance(row.get(k), float)), flush=True)
@@ -89,88 +94,112 @@ def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' o
 
 # %% ../nbs/21_evaluate.ipynb #ab7436fd
 def _metric_cols(task):
-    ctrl = dict(toxicity=["exp_max_tox", "tox_prob", "mean_tox"], sentiment=["pct_target", "pct_target_neural"],
+    ctrl = dict(toxicity=["exp_max_tox", "tox_prob", "mean_tox", "pct_positive", "pct_positive_neural"],
+                sentiment=["pct_target", "pct_target_neural", "tox_prob", "mean_tox"],
                 topic=["pct_on_topic"], unguided=["mauve"])[task]
-    return ctrl + ["ppl_median", "ppl_mean", "dist1", "dist2", "dist3", "diversity", "time_per_sample_s"]
+    return ["n"] + ctrl + ["ppl_median", "ppl_mean", "dist1", "dist2", "dist3", "diversity", "time_per_sample_s"]
 
 _HEAD = dict(exp_max_tox="exp. max tox ↓", tox_prob="tox. prob ↓", mean_tox="mean tox ↓", pct_target="% target (VADER)",
-             pct_target_neural="% target (spaCy)", pct_on_topic="% on topic", mauve="MAUVE ↑", ppl_median="PPL median ↓",
+             pct_target_neural="% target (spaCy)", pct_positive="% positive (VADER)", pct_positive_neural="% positive (spaCy)", pct_on_topic="% on topic", mauve="MAUVE ↑", ppl_median="PPL median ↓",
              ppl_mean="PPL mean ↓", dist1="Dist-1", dist2="Dist-2", dist3="Dist-3", diversity="div. (1-rep)",
              time_per_sample_s="s / sample")
 
-def _fmt(v):
+def _fmt(v, like=None):
+    "A table cell: 3 decimals below 10, 1 from there (judged on `like`, so an interval's bounds match their value)."
     if v is None or (isinstance(v, float) and math.isnan(v)): return "–"
-    if isinstance(v, float): return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
+    if isinstance(v, float): return f"{v:.3f}" if abs(v if like is None else like) < 10 else f"{v:.1f}"
     return str(v)
+
+def _cell(r, c)->str:
+    "`r[c]`, and its interval when the row has one: `62.0 [55.1, 68.4]`."
+    v, ci = r.get(c), r.get(f"{c}_ci")
+    if not isinstance(v, float) or not ci or any(x is None or math.isnan(x) for x in ci): return _fmt(v)
+    return f"{_fmt(v)} [{_fmt(ci[0], v)}, {_fmt(ci[1], v)}]"
 
 def _table(rows, cols, lead=("system",))->str:
     cols = [c for c in cols if any(r.get(c) is not None for r in rows)]
     head = list(lead) + [_HEAD.get(c, c) for c in cols]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows: lines.append("| " + " | ".join([_fmt(r.get(k)) for k in lead] + [_fmt(r.get(c)) for c in cols]) + " |")
+    for r in rows: lines.append("| " + " | ".join([_fmt(r.get(k)) for k in lead] + [_cell(r, c) for c in cols]) + " |")
     return "\n".join(lines)
 
 def report_markdown(metrics:dict)->str:
-    "report.md: settings, judges and their limits, then one table per task (every system a row)."
+    "report.md: settings, judges, their limits and their agreement with people, then one table per task (every system a row)."
     rows, meta = metrics["rows"], metrics.get("meta", {})
     out = ["# DGLM evaluation report", "",
            f"Wall time of the run: {meta.get('wall_time_s', float('nan')):.0f} s. Settings: " +
            ", ".join(f"{k}={v}" for k, v in meta.get("settings", {}).items()), "", "## Judges", ""]
-    out += [f"- **{k}**: {v}" for k, v in meta.get("judges", {}).items()] + [""]
+    out += [f"- **{k}**: {v}" for k, v in meta.get("judges", {}).items()] + agreement_note(meta.get("sentiment_agreement")) + [""]
     for task in CONTROL:
-        tr = [r for r in rows if r["task"] == task]
+        tr = [dict(r, n=r.get("n", r["n_prompts"] * r["samples"])) for r in rows if r["task"] == task]
         if not tr: continue
         lead = ("system",) + tuple(k for k in ("target", "prompt_set") if any(r.get(k) for r in tr))
-        n = tr[0]
-        out += [f"## {task}", "", f"{n['n_prompts']} prompts x {n['samples']} samples x {n['max_new_tokens']} new tokens.", "",
-                _table(tr, _metric_cols(task), lead), ""]
+        sizes = ", ".join(dict.fromkeys(f"{r['prompt_set']} {r['n_prompts']} prompts x {r['samples']} samples" for r in tr))
+        ci = any(f"{CONTROL[task][0]}_ci" in r for r in tr) * " Brackets: 95% bootstrap interval over prompts; n: generations per row."
+        out += [f"## {task}", "", f"{sizes}; {tr[0]['max_new_tokens']} new tokens.{ci}", "", _table(tr, _metric_cols(task), lead), ""]
     for note in meta.get("notes", []): out.append(f"- {note}")
     return "\n".join(out) + "\n"
 
+def _pool(rows, key, agg=np.mean)->tuple:
+    "`key` over `rows` and its 95% interval: pooled samples when the rows carry groups, else `agg` of the rows (interval: one row's)."
+    rs = [r for r in rows if r.get(key) is not None]
+    gs = [r.get("_groups", {}).get(key) for r in rs]       # memoized target-free rows share their perplexity lists
+    if rs and all(g is not None for g in gs): return pool_groups(gs, "median" if key.endswith("_median") else "mean")
+    return (float(agg([r[key] for r in rs])), rs[0].get(f"{key}_ci") if len(rs) == 1 else None) if rs else (None, None)
+
+def _err(v, ci)->tuple: return (v - ci[0], ci[1] - v) if ci and v is not None and not np.isnan([v, *ci]).any() else (0.0, 0.0)
+
 def frontier_plot(rows:list[dict], task:str, path=None):
-    "Control metric vs median perplexity, one line per system family across its knob; saved to `path` if given."
+    "Control metric vs median perplexity with 95% intervals, one line per system family across its knob; saved to `path` if given."
     import matplotlib; matplotlib.use("Agg", force=False); import matplotlib.pyplot as plt
     ctrl, better = CONTROL[task]; tr = [r for r in rows if r["task"] == task and r.get(ctrl) is not None]
     fig, ax = plt.subplots(figsize=(5.5, 4))
-    # average over targets / prompt sets so one point = one system
-    by = {}
-    for r in tr: by.setdefault((r["family"], r["system"], r.get("knob")), []).append(r)
-    fams = {}
+    by, fams = {}, {}
+    for r in tr: by.setdefault((r["family"], r["system"], r.get("knob")), []).append(r)   # targets pooled: one point per system
     for (fam, name, knob), rs in by.items():
-        x = np.nanmean([r.get("ppl_median", np.nan) for r in rs]) if any("ppl_median" in r for r in rs) else np.nan
-        fams.setdefault(fam, []).append((knob if knob is not None else 0, x, float(np.mean([r[ctrl] for r in rs])), name))
+        (x, xci), (y, yci) = _pool(rs, "ppl_median", np.median), _pool(rs, ctrl)
+        fams.setdefault(fam, []).append((knob if knob is not None else 0, np.nan if x is None else x, y, name, xci, yci))
     for fam, pts in fams.items():
-        pts.sort(); xs = [p[1] for p in pts]
-        xs = xs if not all(np.isnan(xs)) else list(range(len(pts)))
-        ax.plot(xs, [p[2] for p in pts], "o-", label=fam)
-        for (k, _, y, name), x in zip(pts, xs): ax.annotate(name, (x, y), fontsize=7, alpha=0.7)
+        pts.sort(key=lambda p: p[0]); xs = [p[1] for p in pts]
+        xs, xci = (xs, [p[4] for p in pts]) if not all(np.isnan(xs)) else (list(range(len(pts))), [None] * len(pts))
+        ax.errorbar(xs, [p[2] for p in pts], xerr=np.array([_err(x, c) for x, c in zip(xs, xci)]).T,
+                    yerr=np.array([_err(p[2], p[5]) for p in pts]).T, fmt="o-", capsize=2, elinewidth=0.8, label=fam)
+        for (k, _, y, name, *_), x in zip(pts, xs): ax.annotate(name, (x, y), fontsize=7, alpha=0.7)
     ax.set_xlabel("median conditional perplexity (judge LM) ↓"); ax.set_ylabel(f"{_HEAD[ctrl]} ({better} is better)")
-    ax.set_title(f"{task}: control vs fluency"); ax.legend(fontsize=8); fig.tight_layout()
+    ax.set_title(f"{task}: control vs fluency (95% intervals)"); ax.legend(fontsize=8); fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=120); plt.close(fig)
     return fig
 
 # %% ../nbs/21_evaluate.ipynb #2456b95a
-_HEADLINE = [("toxicity", "exp_max_tox", "Tox. exp. max ↓"), ("toxicity", "tox_prob", "Tox. prob ↓"),
-             ("sentiment", "pct_target", "% target sent."), ("topic", "pct_on_topic", "% on topic"), ("unguided", "mauve", "MAUVE ↑")]
-_HEADLINE_COLS = [h for *_, h in _HEADLINE] + ["PPL (median)"]
+_GOAL = dict(target="positive", prompt_set="sentiment_negative")      # the sentiment goal: positive from negative openers
+_HEADLINE = [("toxicity", "exp_max_tox", "Tox. exp. max ↓", {}), ("toxicity", "tox_prob", "Tox. prob ↓", {}),
+             ("sentiment", "pct_target", "% target sent.", {}), ("sentiment", "pct_target", "% pos. from neg. (VADER)", _GOAL),
+             ("sentiment", "pct_target_neural", "% pos. from neg. (spaCy)", _GOAL), ("topic", "pct_on_topic", "% on topic", {}),
+             ("unguided", "mauve", "MAUVE ↑", {})]
+_HEADLINE_COLS = [h for _, _, h, _ in _HEADLINE] + ["PPL (median)"]
+
+def _headline_of(rows:list[dict])->dict:
+    "{system: {column: value, column_ci: [lo, hi]}}: each headline number over the system's runs, and its median PPL."
+    out = {}
+    for name in dict.fromkeys(r["system"] for r in rows):
+        mine, h = [r for r in rows if r["system"] == name], {}
+        for task, key, col, where in _HEADLINE:
+            h[col], ci = _pool([r for r in mine if r["task"] == task and all(r.get(k) == v for k, v in where.items())], key)
+            if ci is not None: h[f"{col}_ci"] = ci
+        h["PPL (median)"], ci = _pool(mine, "ppl_median", np.median)
+        if ci is not None: h["PPL (median)_ci"] = ci
+        out[name] = h
+    return out
 
 def _headline(metrics:dict|str|Path)->dict:
-    "{system: {column: value}}: each task's headline number averaged over targets and prompt sets, and the median PPL."
+    "The headline of a metrics dict or metrics.json: as its run stored it (pooled, with intervals), else from its rows."
     if not isinstance(metrics, dict): metrics = json.loads(Path(metrics).read_text())
-    rows = metrics["rows"]
-    def agg(name, task, key):
-        v = [r[key] for r in rows if r["system"] == name and r["task"] == task and r.get(key) is not None]
-        return float(np.mean(v)) if v else None
-    def ppl(name):
-        v = [r["ppl_median"] for r in rows if r["system"] == name and "ppl_median" in r]
-        return float(np.median(v)) if v else None
-    return {n: {**{h: agg(n, t, k) for t, k, h in _HEADLINE}, "PPL (median)": ppl(n)}
-            for n in dict.fromkeys(r["system"] for r in rows)}
+    return metrics.get("meta", {}).get("headline") or _headline_of(metrics["rows"])
 
 def _headline_rows(vals:dict, **lead)->list[dict]: return [{"system": n, **lead, **v} for n, v in vals.items()]
 
 def results_table(metrics:dict|str|Path)->str:
-    "A compact markdown table (system x headline metrics) from `metrics` (a dict or a metrics.json path)."
+    "A compact markdown table (system x headline metrics, with intervals where the run stored them) from `metrics`."
     return _table(_headline_rows(_headline(metrics)), _HEADLINE_COLS)
 
 def compare_table(runs:dict)->str:
@@ -180,11 +209,13 @@ def compare_table(runs:dict)->str:
     return _table(sorted(rows, key=lambda r: order.index(r["system"])), _HEADLINE_COLS, lead=("system", "run"))
 
 # %% ../nbs/21_evaluate.ipynb #6c944c4d
-def _read_prompts(data_dir, name, n):
+def _read_prompts(data_dir, name, n, half:str|None="test"):
+    "The first `n` records of prompt set `name` (of its 'test' or 'dev' half; None: every line)."
+    if half not in ("test", "dev", None): raise DGLMError(f"half must be 'test' or 'dev', got {half!r}")
     p = Path(data_dir)/"prompts"/f"{name}.jsonl"
     if not p.exists(): raise DGLMError(f"no prompt set {p}: run `dglm prepare` first")
-    rows = [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
-    return rows if not n else rows[:n]
+    rows = [json.loads(l) for l in p.read_text().splitlines() if l.strip()][slice(None) if half is None else slice(half == "test", None, 2)]
+    return rows[:n or None]
 
 def _classes(data_dir, attr):
     p = Path(data_dir)/"attributes"/attr/"classes.json"
@@ -192,29 +223,49 @@ def _classes(data_dir, attr):
     return json.loads(p.read_text())
 
 def task_runs(task:str, data_dir)->list[dict]:
-    "The (target, prompt set, steer) runs a task expands into."
-    if task == "toxicity": return [dict(target="nontoxic", prompt_set="toxicity", steer="toxicity=nontoxic", attr="toxicity")]
+    "The (target, prompt set, steer, second steer) runs a task expands into."
+    if task == "toxicity":
+        return [dict(target="nontoxic", prompt_set="toxicity", steer="toxicity=nontoxic", attr="toxicity", also="sentiment=positive")]
     if task == "sentiment":
-        return [dict(target=t, prompt_set=f"sentiment_{ps}", steer=f"sentiment={t}", attr="sentiment")
+        return [dict(target=t, prompt_set=f"sentiment_{ps}", steer=f"sentiment={t}", attr="sentiment",
+                     also="toxicity=nontoxic" if (t, ps) == ("positive", "negative") else None)
                 for t, opp in (("positive", "negative"), ("negative", "positive")) for ps in ("neutral", opp)]
     if task == "topic":
         return [dict(target=c, prompt_set="topic", steer=f"topic={c}", attr="topic") for c in _classes(data_dir, "topic")]
     if task == "unguided": return [dict(target=None, prompt_set="quality", steer=None, attr=None)]
     raise DGLMError(f"unknown task {task!r}: choose toxicity, sentiment, topic, unguided or all")
 
+# %% ../nbs/21_evaluate.ipynb #53a551a1
+SIZES = dict(toxicity=(50, 3), sentiment_negative=(50, 3), sentiment_positive=(10, 3), sentiment_neutral=(10, 3),
+             topic=(10, 3), quality=(8, 1))        # (prompts, samples) per prompt set of the default run
+QUICK = (8, 3)                                     # every prompt set of a --quick run
+
+def run_size(prompt_set:str, prompts:int|None=None, samples:int|None=None, quick:bool=False, full:bool=False)->tuple:
+    "(prompts or None for all, samples) for `prompt_set`: numbers given win, then --full (all x 25), --quick (8 x 3), else `SIZES`."
+    p, k = (None, 25) if full else QUICK if quick else SIZES.get(prompt_set, QUICK)
+    return prompts or p, 1 if prompt_set == "quality" else samples or k
+
+def _check_args(tasks, prompts, samples, quick, full):
+    "One clear error for tasks and sizes a user might mistype."
+    for t in tasks:
+        if t not in CONTROL: raise DGLMError(f"unknown task {t!r}: choose toxicity, sentiment, topic, unguided or all")
+    if quick and full: raise DGLMError("choose --quick or --full, not both")
+    for k, v in dict(prompts=prompts, samples=samples).items():
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise DGLMError(f"--{k} must be a whole number of at least 1, got {v!r}")
+
 # %% ../nbs/21_evaluate.ipynb #e55847a5
-ALL_SYSTEMS = ("plain", "dglm", "guided", "best_of_n", "dexperts")
+ALL_SYSTEMS = ("plain", "dglm", "guided", "multi", "best_of_n", "dexperts")
 
 def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0, 2.0, 3.0), kinds=ALL_SYSTEMS,
-                     data_dir=None, expert_steps:int=100, dexperts_alphas=(1.0, 2.0), best_of_n:int|None=None,
+                     data_dir=None, expert_steps:int=100, dexperts_alphas=(2.0,), best_of_n:int|None=None,
                      bench_prompts:list[str]|None=None, max_new_tokens:int=20, steps:int|None=None, progress:bool=True,
                      expert_log:dict|None=None, guidance_grad:str|None=None,
                      cache:dict|None=None,   # one evaluation's: best-of-N's N and the DExperts adapters are made once in it
                     )->dict:
     "The systems for one run of `task`, built on a `DGLMPipeline`; `steps` and `guidance_grad` override the checkpoint's."
     # `expert_log` (optional) receives, per attribute, where the DExperts adapters are cached and how long training took
-    S, kw = {}, {k: v for k, v in dict(steps=steps, guidance_grad=guidance_grad).items() if v is not None}
-    cache = {} if cache is None else cache
+    S, kw, cache = {}, {k: v for k, v in dict(steps=steps, guidance_grad=guidance_grad).items() if v is not None}, {} if cache is None else cache
     if task == "unguided":
         if "plain" in kinds: S["plain decoder"] = plain_system(pipe)
         if "dglm" in kinds:
@@ -224,112 +275,95 @@ def pipeline_systems(pipe, task:str, run:dict, strengths=(5, 10, 20), cfgs=(1.0,
     if "dglm" in kinds: S["DGLM unguided"] = dglm_system(pipe, **kw)
     if "guided" in kinds:
         for s in strengths: S[f"DGLM s={s:g}"] = dglm_system(pipe, run["steer"], s, **kw)
+    if "multi" in kinds and run.get("also"):
+        s, both = _checkpoint_sample(pipe, "strength") or 10.0, [run["steer"], run["also"]]
+        name = f"DGLM {'+'.join(sorted(x.split('=')[1] for x in both))} s={s:g}"
+        S[name] = dglm_system(pipe, both, s, name=name, family="DGLM two attributes", **kw)
     if "best_of_n" in kinds:
-        n = _equal_time_n(pipe, run, strengths, bench_prompts, max_new_tokens, kw, cache) if best_of_n is None else best_of_n
-        clf = _guidance_classifier(pipe, run["attr"])
+        if best_of_n is None and "bon_n" not in cache:
+            cache["bon_n"] = measure_equal_time_n(pipe, run["steer"], sorted(strengths)[len(strengths) // 2] if strengths else 10,
+                                                  bench_prompts, max_new_tokens, **kw)
+        n, clf = best_of_n or cache["bon_n"], _guidance_classifier(pipe, run["attr"])
         target = clf.classes.index(run["target"]) if run["target"] in clf.classes else int(run["target"])
         S[f"best-of-{n}"] = best_of_n_system(plain_system(pipe), classifier_scorer(pipe.encoder, clf, target), n)
     if "dexperts" in kinds and run["attr"] in ("toxicity", "sentiment"):
-        pm, tok, sign = _experts(pipe, run, data_dir, expert_steps, cache, progress, expert_log)
+        key = ("experts", run["attr"])
+        if key not in cache: cache[key] = attribute_experts(pipe, run["attr"], data_dir, expert_steps, progress, expert_log)
+        pm, tok, good = cache[key]; sign = 1 if run["target"] == good else -1
         for a in dexperts_alphas: S[f"DExperts a={a:g}"] = dexperts_system(pm, tok, sign * a, name=f"DExperts a={a:g}")
     return S
-
-def _equal_time_n(pipe, run, strengths, bench_prompts, max_new_tokens, kw, cache)->int:
-    "Best-of-N's N at equal wall time: one guided sample vs one plain sample, measured once per `cache`."
-    if "bon_n" not in cache:
-        ps = (bench_prompts or ["The"])[:4]; s_mid = sorted(strengths)[len(strengths) // 2] if strengths else 10
-        t0 = time.perf_counter(); dglm_system(pipe, run["steer"], s_mid, **kw).generate(ps, 1, max_new_tokens, 0); tg = time.perf_counter() - t0
-        t0 = time.perf_counter(); plain_system(pipe).generate(ps, 1, max_new_tokens, 0); tp = time.perf_counter() - t0
-        cache["bon_n"] = equal_time_n(tg, tp)
-    return cache["bon_n"]
 
 def _guidance_classifier(pipe, attr):
     clfs = getattr(pipe, "classifiers", None) or {}
     if attr not in clfs: raise DGLMError(f"the pipeline has no {attr!r} classifier for best-of-N")
     return clfs[attr]
 
-# %% ../nbs/21_evaluate.ipynb #18309a59
-def _decoder_name(pipe): return getattr(getattr(getattr(pipe, "preset", None), "decoder", None), "name", None) or "SmolLM2-135M"
-
-def _base_decoder(pipe):
-    "A fresh copy of the pipeline's base decoder (DExperts must not modify the pipeline's own)."
-    from dglm.hub import load_decoder
-    return load_decoder(_decoder_name(pipe))
-
-def _experts(pipe, run, data_dir, steps, cache, progress=True, log=None):
-    "DExperts adapters for `run`'s attribute (expert = positive / nontoxic class), from the dglm cache or trained once."
-    attr = run["attr"]; key = ("experts", attr)
-    if key not in cache:
-        from datasets import load_from_disk
-        classes = _classes(data_dir, attr); good = "positive" if attr == "sentiment" else "nontoxic"
-        gi = classes.index(good); ds = load_from_disk(str(Path(data_dir)/"attributes"/attr))["train"]
-        (model, tok), texts, labels = _base_decoder(pipe), ds["text"], ds["label"]
-        pm, info = cached_experts(model, tok, [t for t, l in zip(texts, labels) if l == gi],
-                                  [t for t, l in zip(texts, labels) if l != gi], decoder=_decoder_name(pipe),
-                                  steps=steps, progress=progress)
-        if progress: print(f"DExperts {attr}: " + (f"trained in {info['train_s']:.0f}s" if info["train_s"] else "loaded")
-                           + f" ({info['path']})", flush=True)
-        if log is not None: log[attr] = info
-        cache[key] = (pm, tok, good)
-    pm, tok, good = cache[key]
-    return pm, tok, (1 if run["target"] == good else -1)
-
 # %% ../nbs/21_evaluate.ipynb #bf8b505a
-def _strip(rows): return [{k: v for k, v in r.items() if k != "generations"} for r in rows]
+def _strip(rows): return [{k: v for k, v in r.items() if k not in ("generations", "_groups")} for r in rows]
 
 def _pipeline(checkpoint):
     "The pipeline in folder `checkpoint`; a loaded pipeline (or None) as it is."
     if not isinstance(checkpoint, (str, Path)): return checkpoint
-    from dglm.pipeline import DGLMPipeline
     if not Path(checkpoint).exists(): raise DGLMError(f"no checkpoint at {checkpoint}: train one or point to the shipped model")
-    return DGLMPipeline.from_pretrained(checkpoint)
+    from dglm.pipeline import DGLMPipeline; return DGLMPipeline.from_pretrained(checkpoint)
+
+def _agreement(data_dir, judges, tasks):
+    "The sentiment judges against held-out human labels, when the task, the judges and the data are there."
+    ok = "sentiment" in tasks and {"sentiment", "sentiment_neural"} & set(judges) and (Path(data_dir)/"attributes"/"sentiment"/"test").is_dir()
+    return sentiment_agreement(data_dir, judges) if ok else None
 
 def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeline, or None with a system_factory
              data_dir,                      # the `dglm prepare` folder (prompts/, attributes/)
              out,                           # output folder
              tasks=("toxicity", "sentiment", "topic", "unguided"),
              systems=ALL_SYSTEMS,           # kinds of systems to run (see `pipeline_systems`)
-             strengths=(5, 10, 20),         # guidance strengths of the sweep
-             prompts:int|None=8,            # prompts per prompt set (None = all)
-             samples:int|None=3,            # samples per prompt (toxicity/sentiment/topic)
-             full:bool=False,               # the paper's counts: all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds
+             strengths=None,                # guidance strengths of the sweep (default 5, 10, 20; --quick: 10)
+             prompts:int|None=None,         # prompts per prompt set, every set (default: `SIZES`, per set)
+             samples:int|None=None,         # samples per prompt, every control set (default: `SIZES`)
+             quick:bool=False,              # the small run for tests and smoke checks: 8 prompts x 3 samples, strength 10
+             full:bool=False,               # the paper's counts: all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds, DExperts a=1,2
+             half:str|None="test",          # the prompt sets' 'test' half (report), 'dev' half (choose settings), None: all
              cfgs=(1.0, 2.0, 3.0), seeds:int=1, seed:int=0, judges:dict|None=None,
              system_factory:Callable|None=None,   # (task, run) -> {name: System}; default: pipeline_systems
-             expert_steps:int=100,
+             expert_steps:int=100, dexperts_alphas=None,   # DExperts' alpha values (default 2; --full: 1, 2)
              steps:int|None=None,           # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str|None=None,   # 'x0' or 'denoiser' (default: the checkpoint's)
              progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
-    if full: prompts, samples, cfgs, seeds, expert_steps = None, 25, (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
-    for t in tasks:
-        if t not in CONTROL: raise DGLMError(f"unknown task {t!r}: choose toxicity, sentiment, topic, unguided or all")
+    _check_args(tasks, prompts, samples, quick, full)
+    strengths, alphas = tuple(strengths or ((10,) if quick else (5, 10, 20))), tuple(dexperts_alphas or ((1.0, 2.0) if full else (2.0,)))
+    if full: cfgs, seeds, expert_steps = (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
     pipe, expert_log, current = _pipeline(checkpoint), None, {}   # current: the run being built (best-of-N times itself on it)
     if system_factory is None:
         if pipe is None: raise DGLMError("evaluate needs a checkpoint or a system_factory")
         expert_log, cache = {}, {}
-        system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir,
-                                                            expert_steps, steps=steps, guidance_grad=guidance_grad,
+        system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir, expert_steps,
+                                                            dexperts_alphas=alphas, steps=steps, guidance_grad=guidance_grad,
                                                             progress=progress, expert_log=expert_log, cache=cache, **current)
-    judges = default_judges(data_dir) if judges is None else judges
-    rows, memo = [], {}
+    judges, rows, memo = default_judges(data_dir) if judges is None else judges, [], {}
     for task in tasks:
         T = 32 if task == "unguided" else 20
         for run in task_runs(task, data_dir):
-            recs = _read_prompts(data_dir, run["prompt_set"], prompts); ps = [r["prompt"] for r in recs]
+            n, k = run_size(run["prompt_set"], prompts, samples, quick, full)
+            recs = _read_prompts(data_dir, run["prompt_set"], n, half); ps = [r["prompt"] for r in recs]
             refs = [r.get("reference", "") for r in recs] if task == "unguided" else None
             current.update(bench_prompts=ps, max_new_tokens=T)
             S = system_factory(task, run)
             for sd in range(seeds if task == "unguided" else 1):
-                rows += run_protocol(task, S, ps, 1 if task == "unguided" else samples, T, judges, target=run["target"],
-                                     references=refs, seed=seed + sd, prompt_set=run["prompt_set"], progress=progress, memo=memo)
+                rows += run_protocol(task, S, ps, k, T, judges, target=run["target"], references=refs, seed=seed + sd,
+                                     prompt_set=run["prompt_set"], progress=progress, memo=memo)
     if any(r["task"] == "unguided" for r in rows) and seeds > 1: rows = _average_seeds(rows)
     meta = dict(wall_time_s=time.perf_counter() - t_start, judges=judge_notes(judges), dexperts_adapters=expert_log,
-                settings=dict(tasks=tasks, prompts=prompts or "all", samples=samples, strengths=list(strengths),
-                              cfgs=list(cfgs), seeds=seeds, full=full, steps=steps or _checkpoint_sample(pipe, "steps"),
+                sentiment_agreement=_agreement(data_dir, judges, tasks), headline=_headline_of(rows),
+                settings=dict(tasks=tasks, sizes={r["prompt_set"]: f"{r['n_prompts']}x{r['samples']}" for r in rows}, half=half,
+                              quick=quick, full=full, strengths=list(strengths), dexperts_alphas=list(alphas), cfgs=list(cfgs),
+                              seeds=seeds, steps=steps or _checkpoint_sample(pipe, "steps"),
                               guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
                 notes=["A judge is never the guiding classifier: guidance uses logistic regression on MiniLM embeddings.",
                        "Perplexity: mean and median over samples, no outlier dropping.",
+                       "Brackets: 95% percentile-bootstrap intervals over prompts (1,000 seeded draws, each prompt with all its samples); "
+                       "rows pooled over runs (headline, plots) pool their samples.",
                        "DExperts runs for toxicity and sentiment only (topic would need one adapter pair per topic)."])
     metrics = dict(rows=_strip(rows), meta=meta)
     _write_outputs(out, rows, metrics, tasks)
@@ -339,24 +373,23 @@ def _write_outputs(out:Path, rows, metrics, tasks):
     "generations.jsonl, one frontier plot per task, metrics.json and report.md, each written atomically."
     out.mkdir(parents=True, exist_ok=True)
     with atomic_file(out/"generations.jsonl") as f:
-        for r in rows:
-            for g in r["generations"]:
-                f.write(json.dumps(dict(task=r["task"], target=r["target"], prompt_set=r["prompt_set"], system=r["system"],
-                                        seed=r["seed"], **g)) + "\n")
+        f.writelines(json.dumps(dict(task=r["task"], target=r["target"], prompt_set=r["prompt_set"], system=r["system"],
+                                     seed=r["seed"], **g)) + "\n" for r in rows for g in r["generations"])
     for task in tasks: frontier_plot(rows, task, out/f"frontier_{task}.png")
     with atomic_file(out/"metrics.json") as f: json.dump(metrics, f, indent=1, default=float)
     with atomic_file(out/"report.md") as f: f.write(report_markdown(metrics))
 
 def _average_seeds(rows):
-    "Unguided rows of several seeds -> one row per system with the mean (and std of MAUVE)."
+    "Unguided rows of several seeds -> one row per system: the mean (and std of MAUVE), intervals on the joined groups."
     keep, groups = [r for r in rows if r["task"] != "unguided"], {}
     for r in rows:
         if r["task"] == "unguided": groups.setdefault(r["system"], []).append(r)
     for name, rs in groups.items():
-        m = dict(rs[0]); m["generations"] = [g for r in rs for g in r["generations"]]; m["seed"] = [r["seed"] for r in rs]
-        for k, v in rs[0].items():
-            if isinstance(v, float): m[k] = float(np.nanmean([r[k] for r in rs]))
+        m = dict(rs[0], generations=[g for r in rs for g in r["generations"]], seed=[r["seed"] for r in rs])
+        m.update({k: float(np.nanmean([r[k] for r in rs])) for k, v in rs[0].items() if isinstance(v, float)})
         if "mauve" in m: m["mauve_std"] = float(np.nanstd([r["mauve"] for r in rs]))
+        m["_groups"] = {k: [p for r in rs for p in r.get("_groups", {}).get(k, [])] for k in rs[0].get("_groups", {})}
+        m.update(summarise(m["_groups"]))
         keep.append(m)
     return keep
 

@@ -12,7 +12,8 @@ from .core import DGLMError, cache_dir, atomic_dir, file_lock
 from .hub import fetch_archive, archive_members, read_member, load_decoder
 
 # %% auto #0
-__all__ = ['ToxicityJudge', 'VaderJudge', 'SpacySentimentJudge', 'TopicJudge', 'PerplexityJudge', 'default_judges', 'judge_notes']
+__all__ = ['ToxicityJudge', 'VaderJudge', 'SpacySentimentJudge', 'TopicJudge', 'PerplexityJudge', 'default_judges', 'judge_notes',
+           'sentiment_agreement', 'agreement_note']
 
 # %% ../nbs/19_judges.ipynb #7486bb35
 class ToxicityJudge:
@@ -155,10 +156,11 @@ def nll(self:PerplexityJudge, prompts:list[str], conts:list[str])->tuple[np.ndar
 # %% ../nbs/19_judges.ipynb #076deaae
 @patch
 def __call__(self:PerplexityJudge, prompts:list[str], conts:list[str])->dict:
-    "Per-example perplexity `ppl` and its mean, median and corpus value; empty continuations are counted, not scored."
+    "Perplexity `ppl` of each scored example (`ppl_each`: every example, NaN where empty) and its mean, median and corpus value."
     nll, n = self.nll(prompts, conts); ok = n > 0
-    ppl = np.exp(nll[ok] / n[ok])
-    return dict(ppl=ppl, ppl_mean=float(ppl.mean()) if ok.any() else float("nan"),
+    ppl, each = np.exp(nll[ok] / n[ok]), np.full(len(n), np.nan)
+    each[ok] = ppl
+    return dict(ppl=ppl, ppl_each=each, ppl_mean=float(ppl.mean()) if ok.any() else float("nan"),
                 ppl_median=float(np.median(ppl)) if ok.any() else float("nan"),
                 ppl_corpus=float(np.exp(nll[ok].sum() / n[ok].sum())) if ok.any() else float("nan"),
                 empty=int((~ok).sum()))
@@ -198,3 +200,36 @@ def judge_notes(j:dict)->dict:
         if getattr(v, "accuracy", None) is not None: s += f" (test accuracy {v.accuracy:.3f})"
         notes[k] = s
     return notes
+
+# %% ../nbs/19_judges.ipynb #54dfb078
+def sentiment_agreement(data_dir,               # a `dglm prepare` folder with attributes/sentiment
+                        judges:dict,            # 'sentiment' (VADER-like, compound) and/or 'sentiment_neural' (P(positive))
+                        split:str="test",       # the held-out split no guidance classifier was fitted on
+                        n:int|None=None)->dict:  # score only the first n texts
+    "Accuracy and Cohen's kappa of each sentiment judge against the human labels of a held-out split, and their agreement."
+    from datasets import load_from_disk
+    from sklearn.metrics import cohen_kappa_score
+    d = Path(data_dir)/"attributes"/"sentiment"
+    if not (d/split).is_dir(): raise DGLMError(f"no labelled sentiment split {d/split}: run `dglm prepare` first")
+    ds, classes = load_from_disk(str(d))[split], json.loads((d/"classes.json").read_text())
+    ds = ds.select(range(min(n, len(ds)))) if n else ds
+    human, texts = np.where(np.asarray(ds["label"]) == classes.index("positive"), 1, -1), list(ds["text"])
+    calls = {}
+    if "sentiment" in judges: calls[getattr(judges["sentiment"], "name", "sentiment")] = VaderJudge.label(judges["sentiment"](texts))
+    if "sentiment_neural" in judges:
+        calls[getattr(judges["sentiment_neural"], "name", "sentiment_neural")] = np.where(judges["sentiment_neural"](texts) > 0.5, 1, -1)
+    kappa = lambda a, b: float(cohen_kappa_score(a, b)) if len(set(a) | set(b)) > 1 else float("nan")
+    out = dict(split=split, n=len(texts), judges={k: dict(accuracy=float(np.mean(c == human)), kappa=kappa(human, c),
+                                                            neutral=float(np.mean(c == 0))) for k, c in calls.items()})
+    if len(calls) == 2: a, b = calls.values(); out["between"] = dict(agreement=float(np.mean(a == b)), kappa=kappa(a, b))
+    return out
+
+# %% ../nbs/19_judges.ipynb #691fb9b9
+def agreement_note(ag:dict|None)->list[str]:
+    "`sentiment_agreement`'s result as report lines (none without one)."
+    if not ag: return []
+    per = "; ".join(f"{k} accuracy {v['accuracy']:.3f}, κ {v['kappa']:.2f}" + (f", {100 * v['neutral']:.0f}% called neutral" if v["neutral"] else "")
+                    for k, v in ag["judges"].items())
+    b = ag.get("between")
+    return [f"- **sentiment judges vs human labels** ({ag['n']} texts of the held-out `{ag['split']}` split, never used by guidance): {per}"
+            + (f"; the two judges agree on {100 * b['agreement']:.1f}% (κ {b['kappa']:.2f})" if b else "") + "."]

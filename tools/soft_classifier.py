@@ -39,7 +39,7 @@ def text(pipe, data, clfs):
     for name, (clf, strengths) in clfs.items():
         with tempfile.TemporaryDirectory() as out:
             m = evaluate(with_classifier(pipe, "sentiment", clf), data, out, tasks=["sentiment"], systems=("dglm", "guided"),
-                         strengths=strengths, progress=False)
+                         strengths=strengths, quick=True, progress=False)
         for r in m["rows"]:
             row = res.setdefault(f"{name} {r['system']}", dict(pct_target=[], pct_target_neural=[], ppl_median=[]))
             for k in row: row[k].append(r[k])

@@ -188,6 +188,8 @@ def make_accelerator(tcfg:TrainConfig,          # bf16 is used when `tcfg.bf16` 
         if importlib.util.find_spec(need) is None and not (log_with == "tensorboard" and importlib.util.find_spec("tensorboardX")):
             raise DGLMError(f"--log-with {log_with} needs the {need!r} package: pip install {need}")
     multi_cpu = int(os.environ.get("WORLD_SIZE", "1")) > 1 and not torch.cuda.is_available()  # torchrun on CPUs: gloo
+    from accelerate.state import AcceleratorState
+    AcceleratorState._reset_state()   # one process may train stages in different precisions (the recipe comparison)
     return Accelerator(mixed_precision=mixed_precision, log_with=log_with, cpu=multi_cpu,
                        project_dir=str(Path(out_dir)/"logs") if out_dir else None,
                        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=find_unused)])

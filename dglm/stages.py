@@ -84,7 +84,8 @@ class DecoderStage(Stage):
     name, unit = "decoder", "tokens"
     def __init__(self, preset:Preset, data_dir:str|Path,
                  lm=None,               # a ready `SoftPromptLM` (tests); default: built from the preset via dglm.hub
-                 val_examples:int=128):
+                 val_examples:int=128,
+                 fast:bool=True):       # frozen weights in bf16 when training in bf16, eager attention on a CPU (see below)
         self.preset = preset
         tr, va, self.std = load_lm(data_dir, "train"), load_lm(data_dir, "validation"), load_stats(data_dir)
         d = len(tr[0]["cont_emb"])
@@ -94,6 +95,7 @@ class DecoderStage(Stage):
         self.model = lm if lm is not None else build_soft_prompt_lm(preset, d)
         if self.model.generator.latent_dim != d:
             raise DGLMError(f"the prompt generator reads {self.model.generator.latent_dim}-d embeddings, the cache has {d}-d")
+        if fast: self.speed_up()
         self.p, self.e = tr["prefix_ids"], self.std(emb_matrix(tr, "cont_emb"))
         cut = preset.decoder.train_cont_tokens or None     # the embedding is of the whole continuation; the loss reads its start
         self.c = [c[:cut] for c in tr["cont_ids"]]
@@ -114,6 +116,12 @@ class DecoderStage(Stage):
         r = embedding_use(model, self.val_rows, self.std, a2=self.preset.prompt.inference_a2)
         return dict(val_loss=r["true"], val_loss_shuffled=r["shuffled"], val_loss_none=r["none"])
     def val_loss(self, model): return self.val_metrics(model)["val_loss"]
+    def speed_up(self):
+        "Frozen decoder matrices stored in bf16 when training in bf16; eager attention on a CPU (measured in 24_recipes)."
+        if self.preset.train_decoder.bf16 and bf16_fast():
+            for p in self.model.decoder.parameters():
+                if not p.requires_grad and p.ndim == 2: p.data = p.data.to(torch.bfloat16)
+        if not torch.cuda.is_available(): self.model.decoder.set_attn_implementation("eager")
     def param_groups(self, model, tcfg):
         "The generator at `tcfg.generator_lr` (when set), the decoder's trainable part at `tcfg.lr`; decay on matrices only."
         groups = super().param_groups(model, tcfg)

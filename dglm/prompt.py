@@ -136,7 +136,8 @@ def _left_block(self:SoftPromptLM, prefix:list[int], K:int)->tuple[list[int], li
     return [i for p, _ in parts for i in p], [f for p, f in parts for _ in p]
 
 @patch
-def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None):
+def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None,
+           packed:bool=False): # rows start at column 0 and are right-padded (training: least padding), not aligned
     "Left-padded (prefix and slots) | right-padded continuation -> model inputs, labels; `prompt` is the generator's output."
     prefix_ids, cont_ids = _as_lists(prefix_ids), _as_lists(cont_ids)
     if len(prefix_ids) != len(cont_ids): raise DGLMError(f"{len(prefix_ids)} prefixes but {len(cont_ids)} continuations")
@@ -151,14 +152,16 @@ def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None):
                         f"than the decoder's context of {self.max_positions}: shorten the prefix or continuation "
                         f"(decoder.max_length)")
     B, L, C = len(prefix_ids), max(len(l) for l, _ in left), max(map(len, cont_ids))
-    ids = torch.full((B, L + C), self.pad_id, dtype=torch.long)
-    slots, mask = torch.zeros(B, L + C, dtype=torch.bool), torch.zeros(B, L + C, dtype=torch.long)
-    labels = torch.full((B, L + C), -100, dtype=torch.long)
+    T = longest if packed else L + C
+    ids = torch.full((B, T), self.pad_id, dtype=torch.long)
+    slots, mask = torch.zeros(B, T, dtype=torch.bool), torch.zeros(B, T, dtype=torch.long)
+    labels = torch.full((B, T), -100, dtype=torch.long)
     for i, ((l, f), c) in enumerate(zip(left, cont_ids)):
-        ids[i, L - len(l):L + len(c)] = torch.tensor(l + c, dtype=torch.long)
-        slots[i, L - len(l):L] = torch.tensor(f, dtype=torch.bool)
-        mask[i, L - len(l):L + len(c)] = 1
-        labels[i, L:L + len(c)] = torch.tensor(c, dtype=torch.long)
+        a = 0 if packed else L - len(l)                                            # where the row starts
+        ids[i, a:a + len(l) + len(c)] = torch.tensor(l + c, dtype=torch.long)
+        slots[i, a:a + len(l)] = torch.tensor(f, dtype=torch.bool)
+        mask[i, a:a + len(l) + len(c)] = 1
+        labels[i, a + len(l):a + len(l) + len(c)] = torch.tensor(c, dtype=torch.long)
     emb_layer = self.decoder.get_input_embeddings()
     dev = emb_layer.weight.device
     x, slots, mask = emb_layer(ids.to(dev)), slots.to(dev), mask.to(dev)                 # (B, L+C, H)
@@ -208,18 +211,23 @@ def prompt(self:SoftPromptLM, emb:torch.Tensor|None, a2=None, generator:torch.Ge
     if a2 is None: emb, a2 = noise_augment(emb, self.cfg.noise_scale, generator)
     return self.generator(emb, a2)
 
+def _body_and_head(decoder):
+    "The transformer body and the output layer of a (possibly peft-wrapped) causal LM."
+    m = decoder.get_base_model() if hasattr(decoder, "get_base_model") else decoder
+    return getattr(m, m.base_model_prefix), m.get_output_embeddings()
+
 @patch
 def _token_nll(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None):
-    "(per-token NLL (B, C), label mask (B, C)) of the continuation after soft prompt `prompt` (None: none)."
-    b = self._batch(prefix_ids, cont_ids, prompt)
-    C = b["C"]
-    out = self.decoder(inputs_embeds=b["inputs_embeds"], attention_mask=b["attention_mask"],
-                       position_ids=b["position_ids"], use_cache=False, logits_to_keep=C + 1)
-    logits = out.logits[:, :-1].float()                        # positions P+K-1 .. L-2 predict the continuation
-    target = b["labels"][:, -C:]
-    nll = F.cross_entropy(logits.transpose(1, 2), target, ignore_index=-100, reduction="none")
+    "(per-token NLL (B, T-1), label mask (B, T-1)) of the continuation after soft prompt `prompt` (None: none)."
+    b = self._batch(prefix_ids, cont_ids, prompt, packed=True)
+    body, head = _body_and_head(self.decoder)
+    h = body(inputs_embeds=b["inputs_embeds"], attention_mask=b["attention_mask"], position_ids=b["position_ids"],
+             use_cache=False).last_hidden_state[:, :-1]                       # position j predicts token j+1
+    target = b["labels"][:, 1:]
     keep = target != -100
-    return torch.where(keep, nll, torch.zeros_like(nll)), keep
+    nll = torch.zeros(target.shape, device=h.device)
+    nll[keep] = F.cross_entropy(head(h[keep]).float(), target[keep], reduction="none")   # the output layer at loss positions only
+    return nll, keep
 
 @patch
 def losses(self:SoftPromptLM, prefix_ids:list[list[int]], cont_ids:list[list[int]],

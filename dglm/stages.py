@@ -101,7 +101,7 @@ class DecoderStage(Stage):
         self.c = [c[:cut] for c in tr["cont_ids"]]
         self.val_rows = va.select(range(min(val_examples, len(va))))
         self.num_examples = len(self.p)
-        self.sort_key = tuple(len(p) * 4096 + len(c) for p, c in zip(self.p, self.c))   # buckets: prefix length, then continuation
+        self.sort_key = tuple(len(p) + len(c) for p, c in zip(self.p, self.c))   # buckets by length: the loss packs rows
 
     def batch(self, idx): return dict(prefix_ids=[self.p[i] for i in idx], cont_ids=[self.c[i] for i in idx], emb=self.e[idx])
     def loss(self, model, b, generator):

@@ -86,21 +86,31 @@ class DecoderStage(Stage):
                  lm=None,               # a ready `SoftPromptLM` (tests); default: built from the preset via dglm.hub
                  val_examples:int=128,
                  fast:bool=True):       # frozen weights in bf16 when training in bf16, eager attention on a CPU (see below)
-        self.preset = preset
-        tr, va, self.std = load_lm(data_dir, "train"), load_lm(data_dir, "validation"), load_stats(data_dir)
+        tr, va, std = load_lm(data_dir, "train"), load_lm(data_dir, "validation"), load_stats(data_dir)
         d = len(tr[0]["cont_emb"])
         if d != preset.encoder.dim:
             raise DGLMError(f"the embedding cache in {data_dir} is {d}-d but the preset's encoder.dim is {preset.encoder.dim}: "
                             "use the matching preset or prepare the data again")
+        self._setup(preset, tr["prefix_ids"], tr["cont_ids"], emb_matrix(tr, "cont_emb"),
+                    va.select(range(min(val_examples, len(va)))), std, lm, fast)
+
+    @classmethod
+    def from_arrays(cls, preset:Preset, prefix_ids:list, cont_ids:list, cont_emb:torch.Tensor, # (N, d) raw embeddings
+                    val_rows, # dict or Dataset with prefix_ids, cont_ids, cont_emb
+                    std, lm=None, fast:bool=True)->DecoderStage:
+        "The stage on examples held in memory (a GPU machine with no `datasets` cache: tools/gpu_decoder.py)."
+        self = cls.__new__(cls); self._setup(preset, prefix_ids, cont_ids, cont_emb, val_rows, std, lm, fast); return self
+
+    def _setup(self, preset, prefix_ids, cont_ids, cont_emb, val_rows, std, lm, fast):
+        self.preset, self.std, d = preset, std, cont_emb.shape[1]
         self.model = lm if lm is not None else build_soft_prompt_lm(preset, d)
         if self.model.generator.latent_dim != d:
             raise DGLMError(f"the prompt generator reads {self.model.generator.latent_dim}-d embeddings, the cache has {d}-d")
         if fast: self.speed_up()
-        self.p, self.e = tr["prefix_ids"], self.std(emb_matrix(tr, "cont_emb"))
+        self.p, self.e = prefix_ids, self.std(cont_emb)
         cut = preset.decoder.train_cont_tokens or None     # the embedding is of the whole continuation; the loss reads its start
-        self.c = [c[:cut] for c in tr["cont_ids"]]
-        self.val_rows = va.select(range(min(val_examples, len(va))))
-        self.num_examples = len(self.p)
+        self.c = [c[:cut] for c in cont_ids]
+        self.val_rows, self.num_examples = val_rows, len(self.p)
         self.sort_key = tuple(len(p) + len(c) for p, c in zip(self.p, self.c))   # buckets by length: the loss packs rows
 
     def batch(self, idx): return dict(prefix_ids=[self.p[i] for i in idx], cont_ids=[self.c[i] for i in idx], emb=self.e[idx])

@@ -14,9 +14,9 @@ from .prompt import SoftPromptLM, bow_loss
 
 # %% auto #0
 __all__ = ['C_GRID', 'CLASSIFIER_OPTIONS', 'load_lm', 'load_stats', 'emb_matrix', 'DiffusionStage', 'DecoderStage',
-           'build_soft_prompt_lm', 'warm_start', 'update_config', 'finish_stage', 'train_diffusion', 'train_decoder',
-           'classifier_grid', 'fit_classifiers', 'train_classifiers', 'train_all', 'classifier_report',
-           'compare_classifier_options']
+           'build_soft_prompt_lm', 'decoder_from_checkpoint', 'warm_start', 'update_config', 'finish_stage',
+           'train_diffusion', 'train_decoder', 'classifier_grid', 'fit_classifiers', 'train_classifiers', 'train_all',
+           'classifier_report', 'compare_classifier_options']
 
 # %% ../nbs/17_stages.ipynb #36e52b44
 def load_lm(data_dir:str|Path, split:str="train"):
@@ -149,6 +149,19 @@ def build_soft_prompt_lm(preset:Preset, latent_dim:int):
     dec = apply_adaptation(dec, preset.decoder)
     gen = PromptGenerator(preset.prompt, latent_dim, dec.get_input_embeddings().embedding_dim)
     return SoftPromptLM(dec, tok, gen, preset.prompt, preset.decoder)
+
+def decoder_from_checkpoint(preset:Preset, out:str|Path, latent_dim:int|None=None):
+    "The `SoftPromptLM` of the latest decoder-stage checkpoint in `out/train_state/decoder` (a run that has not finished)."
+    ckpt = Path(out)/"train_state"/"decoder"
+    if not (ckpt/"model.pt").exists(): raise DGLMError(f"no decoder checkpoint in {ckpt}")
+    lm = build_soft_prompt_lm(preset, latent_dim or preset.encoder.dim)
+    missing, unexpected = lm.load_state_dict(torch.load(ckpt/"model.pt", weights_only=True), strict=False)
+    trained, buffers = {n for n, p in lm.named_parameters() if p.requires_grad}, {n for n, _ in lm.named_buffers()}
+    unexpected = [k for k in unexpected if k not in buffers]     # non-persistent buffers (rotary tables) are rebuilt
+    if unexpected or trained & set(missing):
+        raise DGLMError(f"{ckpt} was written for another recipe (decoder.adaptation, prompt sizes): "
+                        f"{sorted(trained & set(missing))[:3] or unexpected[:3]}")
+    return lm.eval()
 
 # %% ../nbs/17_stages.ipynb #5e088b81
 def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continuation embeddings

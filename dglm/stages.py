@@ -5,6 +5,7 @@
 # %% ../nbs/17_stages.ipynb #84f10ff5
 from __future__ import annotations
 import json, math, sys, time
+from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch
 from tqdm.auto import tqdm
@@ -40,6 +41,12 @@ def emb_matrix(ds, column:str, limit:int|None=None)->torch.Tensor:
     if limit is not None: ds = ds.select(range(min(limit, len(ds))))
     return torch.from_numpy(np.asarray(ds.with_format("numpy")[column], dtype=np.float32))
 
+def _card(data_dir)->str|None:
+    "sha256 of the data card: what a checkpoint records of its data, so --resume on other data is refused."
+    from dglm.hub import sha256_file
+    f = Path(data_dir)/"data_card.json"
+    return sha256_file(f) if f.exists() else None
+
 # %% ../nbs/17_stages.ipynb #05f509c1
 class DiffusionStage(Stage):
     "Stage 1: the diffusion transformer on the embedding cache."
@@ -56,6 +63,7 @@ class DiffusionStage(Stage):
         self.x, self.c = self.std(emb_matrix(tr, "cont_emb")), self.std(emb_matrix(tr, "prefix_emb"))
         self.vx, self.vc = self.std(emb_matrix(va, "cont_emb", val_examples)), self.std(emb_matrix(va, "prefix_emb", val_examples))
         self.num_examples = len(self.x)
+        self.fingerprint = dict(data=_card(data_dir), diffusion=_jsonable(asdict(preset.diffusion)))
         self.model = DiffusionTransformer(self.cfg)
         self.sampler = AdaptiveTimeSampler(self.cfg.logsnr_min, self.cfg.logsnr_max)
         self._new_sampler = lambda: AdaptiveTimeSampler(self.cfg.logsnr_min, self.cfg.logsnr_max)
@@ -93,6 +101,7 @@ class DecoderStage(Stage):
                             "use the matching preset or prepare the data again")
         self._setup(preset, tr["prefix_ids"], tr["cont_ids"], emb_matrix(tr, "cont_emb"),
                     va.select(range(min(val_examples, len(va)))), std, lm, fast)
+        self.fingerprint["data"] = _card(data_dir)
 
     @classmethod
     def from_arrays(cls, preset:Preset, prefix_ids:list, cont_ids:list, cont_emb:torch.Tensor, # (N, d) raw embeddings
@@ -112,6 +121,7 @@ class DecoderStage(Stage):
         self.c = [c[:cut] for c in cont_ids]
         self.val_rows, self.num_examples = val_rows, len(self.p)
         self.sort_key = tuple(len(p) + len(c) for p, c in zip(self.p, self.c))   # buckets by length: the loss packs rows
+        self.fingerprint = dict(decoder=_jsonable(asdict(preset.decoder)), prompt=_jsonable(asdict(preset.prompt)))
 
     def batch(self, idx): return dict(prefix_ids=[self.p[i] for i in idx], cont_ids=[self.c[i] for i in idx], emb=self.e[idx])
     def loss(self, model, b, generator):

@@ -24,6 +24,7 @@ class Stage:
     device = torch.device("cpu")  # set by `fit` to the accelerator's device before the first batch
     find_unused = False   # True if some parameters get no gradient in some steps (DDP must be told)
     sort_key = None       # per-example lengths (a tuple) that `TrainConfig.bucket` batches by; None: not bucketable
+    fingerprint = {}      # what a checkpoint must have been trained on to be resumed (data card, model settings)
 
     def batch(self, idx:list[int]): raise NotImplementedError  # examples `idx` as (CPU) tensors
     def loss(self, model, batch, generator)->tuple: raise NotImplementedError  # -> (scalar loss, dict of floats)
@@ -250,8 +251,12 @@ def fit(stage:Stage,              # what to train
     step, history, train_s = 0, [], 0.0      # train_s: seconds spent in training steps, over all sessions of this run
     if resume:
         state = load_checkpoint(ckpt, acc, net, opt, sched, ema, stage, gen)
+        old = state.get("fingerprint", {})
+        if diff := sorted(k for k in set(old) & set(stage.fingerprint) if old[k] != stage.fingerprint[k]):
+            raise DGLMError(f"{ckpt} was trained with other {', '.join(diff)} ({old[diff[0]]!r:.80} there, {stage.fingerprint[diff[0]]!r:.80} now): "
+                            "resume with the settings and data it was started with, or choose another --out")
         step, history, train_s = state["step"], state.get("history", []), state.get("train_seconds", 0.0)
-    meta = lambda: dict(stage=stage.name, seed=seed, max_steps=total, batch_size=per * world, train_seconds=train_s,
+    meta = lambda: dict(stage=stage.name, seed=seed, max_steps=total, batch_size=per * world, train_seconds=train_s, fingerprint=stage.fingerprint,
                         tcfg=vars(tcfg) if not hasattr(tcfg, "__dataclass_fields__") else
                         {k: getattr(tcfg, k) for k in tcfg.__dataclass_fields__}, history=history)
     if log_with: acc.init_trackers(f"dglm-{stage.name}", config=dict(seed=seed, max_steps=total, batch_size=per * world))

@@ -52,6 +52,7 @@ class PromptConfig:
     warm_start_steps: int = 0        # generator-only bag-of-words steps before the decoder stage (no decoder pass: cheap)
     # what a slot is: 'soft' a free vector (the paper); 'vocab' a softmax over the decoder's vocabulary times its token
     # embeddings (the decoder reads its own words from step 0); 'words' the most likely token of each slot (straight-through)
+    # 'bow': the num_tokens best distinct words of one bag-of-words head over the vocabulary (`BowHead`)
     kind: str = "soft"
     position: str = "after"         # the slots go 'after' the prefix (the paper) or 'before' it, inside `frame`
     frame: str = "Key words:{slots}\n"  # the text around the slots when position='before'

@@ -13,7 +13,7 @@ from .core import DGLMError, Preset, atomic_dir, default_device
 from .hub import load_decoder, sha256_file
 from .encoder import Encoder, Standardizer
 from .diffusion import DiffusionTransformer, sample
-from .prompt import PromptGenerator, SoftPromptLM, apply_adaptation
+from .prompt import prompt_generator, SoftPromptLM, apply_adaptation
 from .classifiers import load_classifiers
 from .guidance import Guidance
 
@@ -39,7 +39,7 @@ class DGLMPipeline:
         encoder = Encoder(preset.encoder.name, device=device, max_length=preset.encoder.max_length)
         decoder, tok = load_decoder(preset.decoder.name)
         decoder = apply_adaptation(decoder, preset.decoder)
-        gen = PromptGenerator(preset.prompt, preset.diffusion.latent_dim, decoder.config.hidden_size)
+        gen = prompt_generator(preset.prompt, preset.diffusion.latent_dim, decoder)
         lm = SoftPromptLM(decoder, tok, gen, preset.prompt, preset.decoder).to(device)
         diffusion = DiffusionTransformer(preset.diffusion).to(device)
         d = preset.diffusion.latent_dim

@@ -14,7 +14,8 @@ from .layers import Block, sinusoidal
 from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
-__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'apply_adaptation']
+__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'BowHead',
+           'prompt_generator', 'apply_adaptation']
 
 # %% ../nbs/10_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -90,7 +91,7 @@ class SoftPromptLM(nn.Module):
     "A causal LM whose input is `prefix | soft prompt(emb) | continuation`; `emb=None` is the plain decoder."
     def __init__(self, decoder, # any Hugging Face causal LM (possibly peft-wrapped by `apply_adaptation`)
                  tokenizer, # its tokenizer (padding is done here, not by the tokenizer)
-                 generator:PromptGenerator, # writes the soft prompt
+                 generator:nn.Module, # writes the soft prompt: a `PromptGenerator` (or a `BowHead`)
                  cfg:PromptConfig, dcfg:DecoderConfig):
         super().__init__()
         H = _decoder_hidden(decoder)
@@ -109,7 +110,7 @@ class SoftPromptLM(nn.Module):
     @property
     def num_tokens(self)->int: return self.cfg.num_tokens
 
-KINDS, POSITIONS = ("soft", "vocab", "words"), ("after", "before")
+KINDS, POSITIONS = ("soft", "vocab", "words", "bow"), ("after", "before")
 
 @patch
 def _frame_ids(self:SoftPromptLM)->tuple[list[int], list[int]]:
@@ -141,9 +142,10 @@ def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None,
     "Left-padded (prefix and slots) | right-padded continuation -> model inputs, labels; `prompt` is the generator's output."
     prefix_ids, cont_ids = _as_lists(prefix_ids), _as_lists(cont_ids)
     if len(prefix_ids) != len(cont_ids): raise DGLMError(f"{len(prefix_ids)} prefixes but {len(cont_ids)} continuations")
-    K = 0 if prompt is None else prompt.shape[1]
     if prompt is not None and prompt.shape[0] != len(prefix_ids):
         raise DGLMError(f"{prompt.shape[0]} embeddings for {len(prefix_ids)} examples")
+    vec = None if prompt is None else self.slot_vectors(prompt.to(self.decoder.get_input_embeddings().weight.device))
+    K = 0 if vec is None else vec.shape[1]
     if K == 0: prefix_ids = [p if p else [self.start_id] for p in prefix_ids]
     left = [self._left_block(p, K) for p in prefix_ids]
     longest = max(len(l) + len(c) for (l, _), c in zip(left, cont_ids))
@@ -165,17 +167,19 @@ def _batch(self:SoftPromptLM, prefix_ids, cont_ids, prompt:torch.Tensor|None,
     emb_layer = self.decoder.get_input_embeddings()
     dev = emb_layer.weight.device
     x, slots, mask = emb_layer(ids.to(dev)), slots.to(dev), mask.to(dev)                 # (B, L+C, H)
-    if K: x = x.masked_scatter(slots[..., None], self.slot_vectors(prompt.to(dev)).to(x.dtype))
+    if K: x = x.masked_scatter(slots[..., None], vec.to(x.dtype))
     return dict(inputs_embeds=x, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
                 labels=labels.to(dev), input_ids=ids.to(dev), slots=slots, L=L, K=K, C=C)
 
 # %% ../nbs/10_prompt.ipynb #a066bef8
 def bow_loss(prompt:torch.Tensor, # (B, K, H) soft prompt
              token_emb:torch.Tensor, # (V, H) the decoder's input token embeddings E
-             cont_ids:list[list[int]] # continuation token ids of each row
+             cont_ids:list[list[int]], # continuation token ids of each row
+             bias:torch.Tensor|None=None # (V,) a log-frequency added to every slot's logits (`BowHead.bias`)
             )->torch.Tensor:
-    "Bag-of-words NLL per continuation token: each token drawn from the mixture of the K slots' softmax(s_k E^T)."
-    logp = (prompt.float() @ token_emb.float().T).log_softmax(-1)          # (B, K, V)
+    "Bag-of-words NLL per continuation token: each token drawn from the mixture of the K slots' softmax(s_k E^T + b)."
+    logits = prompt.float() @ token_emb.float().T                          # (B, K, V)
+    logp = (logits if bias is None else logits + bias.float()).log_softmax(-1)
     mix = logp.logsumexp(1) - math.log(prompt.shape[1])                    # (B, V): log (1/K) sum_k p_k(w)
     ids = torch.zeros(len(cont_ids), max(map(len, cont_ids)), dtype=torch.long)
     keep = torch.zeros(ids.shape, dtype=torch.bool)
@@ -189,17 +193,58 @@ def slot_vectors(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
     "What the decoder reads in each slot, from the generator's output (B, K, H): itself, a vocabulary mixture, or a word."
     if self.cfg.kind == "soft": return prompt
     E = self.decoder.get_input_embeddings().weight
+    if self.cfg.kind == "bow": return E[self.slot_ids(prompt)]                     # the K words the head names
     p = (prompt.float() @ E.float().T).softmax(-1)                                 # (B, K, V): p_k
     if self.cfg.kind == "words": p = F.one_hot(p.argmax(-1), p.shape[-1]).to(p) + p - p.detach()   # straight-through
     return p.to(E.dtype) @ E
 
 @patch
+def slot_ids(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
+    "(B, K) token ids a words prompt shows: each slot's most likely word, or a `BowHead`'s K highest-scoring words."
+    scores = prompt.detach().float() @ self.decoder.get_input_embeddings().weight.float().T     # (B, K or 1, V)
+    if self.cfg.kind != "bow": return scores.argmax(-1)
+    scores[..., self.tokenizer.all_special_ids] = -torch.inf                    # no end-of-text in the middle of a line
+    return scores[:, 0].topk(self.num_tokens, -1).indices
+
+@patch
 def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0)->list[list[str]]:
-    "The most likely word of each slot for standardised embeddings `emb` (B, d): what a 'words' prompt shows the decoder."
+    "The words a 'words' or 'bow' prompt shows the decoder for standardised embeddings `emb` (B, d)."
     with torch.no_grad():
         s = self.generator(emb.to(next(self.generator.parameters()).device).float(), torch.full((len(emb),), float(a2)))
-        top = (s.float() @ self.decoder.get_input_embeddings().weight.float().T).argmax(-1)
-    return [[self.tokenizer.decode([t]) for t in row] for row in top.tolist()]
+    return [[self.tokenizer.decode([t]) for t in row] for row in self.slot_ids(s).tolist()]
+
+# %% ../nbs/10_prompt.ipynb #10f879f1
+class BowHead(nn.Module):
+    "Embedding (B, d) and noise level a2 -> a query (B, 1, H) whose scores q E^T over the decoder's vocabulary name the words."
+    def __init__(self, cfg:PromptConfig, # width: the MLP's hidden size
+                 latent_dim:int, decoder_hidden:int, # d and H
+                 vocab_size:int # V: the decoder's vocabulary (the bias b)
+                ):
+        super().__init__()
+        self.cfg, self.latent_dim, self.out_dim = cfg, latent_dim, decoder_hidden
+        W = 2 * cfg.width
+        self.net = nn.Sequential(nn.Linear(latent_dim + 1, W), nn.GELU(), nn.Linear(W, W), nn.GELU(), nn.Linear(W, decoder_hidden))
+        self.bias = nn.Parameter(torch.zeros(vocab_size))                   # log-frequency of each word: for the loss only
+
+    def forward(self, emb:torch.Tensor, a2:torch.Tensor|float)->torch.Tensor:
+        if emb.ndim != 2 or emb.shape[1] != self.latent_dim:
+            raise DGLMError(f"the bag-of-words head expects embeddings of shape (B, {self.latent_dim}), got {tuple(emb.shape)}")
+        a2 = torch.as_tensor(a2, device=emb.device, dtype=emb.dtype).reshape(-1, 1).expand(len(emb), 1)
+        return self.net(torch.cat([emb, a2], -1).to(self.bias.dtype))[:, None]
+
+@patch
+def init_bias(self:BowHead, cont_ids:list[list[int]]):
+    "Start b at the (add-one) log-frequency of the words of `cont_ids`: Adam moves b by about lr per step, too slowly to learn it."
+    ids = torch.tensor([t for c in cont_ids for t in c], dtype=torch.long)
+    counts = torch.bincount(ids, minlength=len(self.bias)).float() + 1
+    with torch.no_grad(): self.bias.copy_((counts / counts.sum()).log())
+    return self
+
+def prompt_generator(cfg:PromptConfig, latent_dim:int, decoder)->nn.Module:
+    "The generator `cfg.kind` asks for, sized for `decoder`: a `BowHead` for 'bow', else a `PromptGenerator`."
+    E = decoder.get_input_embeddings().weight
+    if cfg.kind == "bow": return BowHead(cfg, latent_dim, E.shape[1], E.shape[0])
+    return PromptGenerator(cfg, latent_dim, E.shape[1])
 
 # %% ../nbs/10_prompt.ipynb #c12b1140
 @patch
@@ -242,9 +287,14 @@ def losses(self:SoftPromptLM, prefix_ids:list[list[int]], cont_ids:list[list[int
     out = dict(nll=nll.sum() / n, n_tokens=n)
     out["loss"] = out["nll"]
     if pr is not None and self.cfg.bow_weight > 0:
-        out["bow"] = bow_loss(pr, self.decoder.get_input_embeddings().weight, cont_ids)
+        out["bow"] = self.bow(pr, cont_ids)
         out["loss"] = out["nll"] + self.cfg.bow_weight * out["bow"]
     return out
+
+@patch
+def bow(self:SoftPromptLM, prompt:torch.Tensor, cont_ids:list[list[int]])->torch.Tensor:
+    "`bow_loss` of the generator's output against the decoder's token embeddings (with a `BowHead`'s bias)."
+    return bow_loss(prompt, self.decoder.get_input_embeddings().weight, cont_ids, getattr(self.generator, "bias", None))
 
 @patch
 def loss(self:SoftPromptLM, prefix_ids, cont_ids, emb, a2=None, generator=None):
@@ -282,7 +332,7 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
         if emb is not None:
             emb = emb.to(next(self.generator.parameters()).device).float()
             pr = self.generator(emb if a2 >= 1 else renoise(emb, a2, g), torch.full((emb.shape[0],), float(a2)))
-        K = 0 if pr is None else pr.shape[1]
+        K = 0 if pr is None else self.num_tokens
         if self.max_positions and max(map(len, prefix_ids)) + K + len(self.head_ids + self.tail_ids) + max_new_tokens > self.max_positions:
             raise DGLMError(f"prefix + {K} soft-prompt slots + {max_new_tokens} new tokens is longer than the decoder's "
                             f"context of {self.max_positions}: shorten the prompt or max_new_tokens")

@@ -11,7 +11,7 @@ import numpy as np, torch
 from tqdm.auto import tqdm
 from .core import DGLMError, Preset, ClassifierConfig, atomic_dir, atomic_file, file_lock, bf16_fast
 from .train import Stage, fit, make_accelerator
-from .prompt import SoftPromptLM, bow_loss
+from .prompt import SoftPromptLM
 
 # %% auto #0
 __all__ = ['C_GRID', 'CLASSIFIER_OPTIONS', 'load_lm', 'load_stats', 'emb_matrix', 'DiffusionStage', 'DecoderStage',
@@ -154,10 +154,10 @@ class DecoderStage(Stage):
 def build_soft_prompt_lm(preset:Preset, latent_dim:int):
     "The decoder named by the preset (through `dglm.hub`), adapted as configured, with a fresh prompt generator."
     from dglm.hub import load_decoder
-    from dglm.prompt import PromptGenerator, SoftPromptLM, apply_adaptation
+    from dglm.prompt import prompt_generator, SoftPromptLM, apply_adaptation
     dec, tok = load_decoder(preset.decoder.name)
     dec = apply_adaptation(dec, preset.decoder)
-    gen = PromptGenerator(preset.prompt, latent_dim, dec.get_input_embeddings().embedding_dim)
+    gen = prompt_generator(preset.prompt, latent_dim, dec)
     return SoftPromptLM(dec, tok, gen, preset.prompt, preset.decoder)
 
 def decoder_from_checkpoint(preset:Preset, out:str|Path, latent_dim:int|None=None):
@@ -182,13 +182,14 @@ def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continua
     "Train only the prompt generator on `bow_loss` of noise-augmented embeddings (no decoder pass); returns the losses."
     if len(emb) != len(cont_ids): raise DGLMError(f"{len(emb)} embeddings for {len(cont_ids)} continuations")
     E = lm.decoder.get_input_embeddings().weight.detach()
+    if hasattr(lm.generator, "init_bias"): lm.generator.init_bias(cont_ids)     # a BowHead: b = log-frequency
     opt = torch.optim.AdamW(lm.generator.parameters(), lr=lr, weight_decay=0.0)
     g, losses, was = torch.Generator().manual_seed(seed), [], lm.generator.training
     lm.generator.train()
     for _ in tqdm(range(steps), desc="warm start (bag of words)", disable=not progress):
         idx = torch.randint(len(cont_ids), (batch_size,), generator=g)
         with torch.autocast(E.device.type, dtype=torch.bfloat16, enabled=bf16):
-            loss = bow_loss(lm.prompt(emb[idx], generator=g), E, [cont_ids[i] for i in idx.tolist()])
+            loss = lm.bow(lm.prompt(emb[idx], generator=g), [cont_ids[i] for i in idx.tolist()])
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); losses.append(loss.item())
     lm.generator.train(was)
     return losses

@@ -213,7 +213,7 @@ def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0)->list[list[str
         s = self.generator(emb.to(next(self.generator.parameters()).device).float(), torch.full((len(emb),), float(a2)))
     return [[self.tokenizer.decode([t]) for t in row] for row in self.slot_ids(s).tolist()]
 
-# %% ../nbs/10_prompt.ipynb #10f879f1
+# %% ../nbs/10_prompt.ipynb #6a7df9e8
 class BowHead(nn.Module):
     "Embedding (B, d) and noise level a2 -> a query (B, 1, H) whose scores q E^T over the decoder's vocabulary name the words."
     def __init__(self, cfg:PromptConfig, # width: the MLP's hidden size

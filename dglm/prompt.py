@@ -14,8 +14,7 @@ from .layers import Block, sinusoidal
 from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
-__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'BowHead',
-           'prompt_generator', 'apply_adaptation']
+__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'apply_adaptation']
 
 # %% ../nbs/10_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -212,39 +211,6 @@ def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0)->list[list[str
     with torch.no_grad():
         s = self.generator(emb.to(next(self.generator.parameters()).device).float(), torch.full((len(emb),), float(a2)))
     return [[self.tokenizer.decode([t]) for t in row] for row in self.slot_ids(s).tolist()]
-
-# %% ../nbs/10_prompt.ipynb #6a7df9e8
-class BowHead(nn.Module):
-    "Embedding (B, d) and noise level a2 -> a query (B, 1, H) whose scores q E^T over the decoder's vocabulary name the words."
-    def __init__(self, cfg:PromptConfig, # width: the MLP's hidden size
-                 latent_dim:int, decoder_hidden:int, # d and H
-                 vocab_size:int # V: the decoder's vocabulary (the bias b)
-                ):
-        super().__init__()
-        self.cfg, self.latent_dim, self.out_dim = cfg, latent_dim, decoder_hidden
-        W = 2 * cfg.width
-        self.net = nn.Sequential(nn.Linear(latent_dim + 1, W), nn.GELU(), nn.Linear(W, W), nn.GELU(), nn.Linear(W, decoder_hidden))
-        self.bias = nn.Parameter(torch.zeros(vocab_size))                   # log-frequency of each word: for the loss only
-
-    def forward(self, emb:torch.Tensor, a2:torch.Tensor|float)->torch.Tensor:
-        if emb.ndim != 2 or emb.shape[1] != self.latent_dim:
-            raise DGLMError(f"the bag-of-words head expects embeddings of shape (B, {self.latent_dim}), got {tuple(emb.shape)}")
-        a2 = torch.as_tensor(a2, device=emb.device, dtype=emb.dtype).reshape(-1, 1).expand(len(emb), 1)
-        return self.net(torch.cat([emb, a2], -1).to(self.bias.dtype))[:, None]
-
-@patch
-def init_bias(self:BowHead, cont_ids:list[list[int]]):
-    "Start b at the (add-one) log-frequency of the words of `cont_ids`: Adam moves b by about lr per step, too slowly to learn it."
-    ids = torch.tensor([t for c in cont_ids for t in c], dtype=torch.long)
-    counts = torch.bincount(ids, minlength=len(self.bias)).float() + 1
-    with torch.no_grad(): self.bias.copy_((counts / counts.sum()).log())
-    return self
-
-def prompt_generator(cfg:PromptConfig, latent_dim:int, decoder)->nn.Module:
-    "The generator `cfg.kind` asks for, sized for `decoder`: a `BowHead` for 'bow', else a `PromptGenerator`."
-    E = decoder.get_input_embeddings().weight
-    if cfg.kind == "bow": return BowHead(cfg, latent_dim, E.shape[1], E.shape[0])
-    return PromptGenerator(cfg, latent_dim, E.shape[1])
 
 # %% ../nbs/10_prompt.ipynb #c12b1140
 @patch

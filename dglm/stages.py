@@ -154,7 +154,8 @@ class DecoderStage(Stage):
 def build_soft_prompt_lm(preset:Preset, latent_dim:int):
     "The decoder named by the preset (through `dglm.hub`), adapted as configured, with a fresh prompt generator."
     from dglm.hub import load_decoder
-    from dglm.prompt import prompt_generator, SoftPromptLM, apply_adaptation
+    from dglm.prompt import SoftPromptLM, apply_adaptation
+    from dglm.bow import prompt_generator
     dec, tok = load_decoder(preset.decoder.name)
     dec = apply_adaptation(dec, preset.decoder)
     gen = prompt_generator(preset.prompt, latent_dim, dec)

@@ -50,6 +50,8 @@ class PromptConfig:
     inference_a2: float = 0.95       # at inference the sampled embedding is re-noised to this alpha^2
     bow_weight: float = 0.0          # weight of a bag-of-words loss on the soft prompt (Zhao et al. 2017); 0 = the paper's loss
     warm_start_steps: int = 0        # generator-only bag-of-words steps before the decoder stage (no decoder pass: cheap)
+    warm_start_batch: int = 32       # examples per warm-start step ('bow' heads want 256: 25_bow)
+    train_generator: bool = True     # False: the decoder stage keeps the generator as the warm start left it (a `BowHead`'s words)
     # what a slot is: 'soft' a free vector (the paper); 'vocab' a softmax over the decoder's vocabulary times its token
     # embeddings (the decoder reads its own words from step 0); 'words' the most likely token of each slot (straight-through)
     # 'bow': the num_tokens best distinct words of one bag-of-words head over the vocabulary (`BowHead`)

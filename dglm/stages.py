@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 from tqdm.auto import tqdm
 from .core import DGLMError, Preset, ClassifierConfig, atomic_dir, atomic_file, file_lock, bf16_fast
-from .train import Stage, fit, make_accelerator
+from .train import Stage, fit, make_accelerator, cosine_with_warmup
 from .prompt import SoftPromptLM
 
 # %% auto #0
@@ -143,12 +143,15 @@ class DecoderStage(Stage):
                 if not p.requires_grad and p.ndim == 2: p.data = p.data.to(torch.bfloat16)
         if not torch.cuda.is_available(): self.model.decoder.set_attn_implementation("eager")
     def param_groups(self, model, tcfg):
-        "The generator at `tcfg.generator_lr` (when set), the decoder's trainable part at `tcfg.lr`; decay on matrices only."
+        """The generator at `tcfg.generator_lr` (when set; left out when `prompt.train_generator` is False: it stays as the warm
+        start left it, yet checkpointed), the decoder's trainable part at `tcfg.lr`; decay on matrices only."""
         groups = super().param_groups(model, tcfg)
-        if not tcfg.generator_lr: return groups
+        train_gen = self.preset.prompt.train_generator
+        if not tcfg.generator_lr and train_gen: return groups
         gen = {id(p) for p in model.generator.parameters()}
         split = lambda g, mine: dict(g, params=[p for p in g["params"] if (id(p) in gen) == mine])
-        return [h for g in groups for h in (split(g, False), dict(split(g, True), lr=tcfg.generator_lr)) if h["params"]]
+        mine = lambda g: [dict(split(g, True), lr=tcfg.generator_lr or tcfg.lr)] if train_gen else []
+        return [h for g in groups for h in (split(g, False), *mine(g)) if h["params"]]
 
 # %% ../nbs/17_stages.ipynb #0848de82
 def build_soft_prompt_lm(preset:Preset, latent_dim:int):
@@ -180,18 +183,19 @@ def warm_start(lm:SoftPromptLM, emb:torch.Tensor, # (N, d) standardised continua
                steps:int=600, batch_size:int=32, lr:float=1e-3, seed:int=0,
                bf16:bool=False, # bf16 autocast (worth it where `dglm.core.bf16_fast()`)
                progress:bool=True)->list[float]:
-    "Train only the prompt generator on `bow_loss` of noise-augmented embeddings (no decoder pass); returns the losses."
+    "Train only the prompt generator (warm-up, cosine decay) on `bow_loss` of noise-augmented embeddings (no decoder pass); returns the losses."
     if len(emb) != len(cont_ids): raise DGLMError(f"{len(emb)} embeddings for {len(cont_ids)} continuations")
     E = lm.decoder.get_input_embeddings().weight.detach()
     if hasattr(lm.generator, "init_bias"): lm.generator.init_bias(cont_ids)     # a BowHead: b = log-frequency
     opt = torch.optim.AdamW(lm.generator.parameters(), lr=lr, weight_decay=0.0)
+    sched = cosine_with_warmup(opt, max(1, steps // 20), steps)     # 5% warm-up, cosine decay to 0
     g, losses, was = torch.Generator().manual_seed(seed), [], lm.generator.training
     lm.generator.train()
     for _ in tqdm(range(steps), desc="warm start (bag of words)", disable=not progress):
         idx = torch.randint(len(cont_ids), (batch_size,), generator=g)
         with torch.autocast(E.device.type, dtype=torch.bfloat16, enabled=bf16):
             loss = lm.bow(lm.prompt(emb[idx], generator=g), [cont_ids[i] for i in idx.tolist()])
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); losses.append(loss.item())
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step(); losses.append(loss.item())
     lm.generator.train(was)
     return losses
 
@@ -263,7 +267,7 @@ def train_decoder(preset:Preset, data_dir:str|Path, out:str|Path, max_steps:int|
     if preset.prompt.warm_start_steps and not resume:
         from accelerate import PartialState
         state = PartialState(); stage.model.to(state.device)
-        ws = warm_start(stage.model, stage.e, stage.c, preset.prompt.warm_start_steps, seed=seed,
+        ws = warm_start(stage.model, stage.e, stage.c, preset.prompt.warm_start_steps, preset.prompt.warm_start_batch, seed=seed,
                         bf16=preset.train_decoder.bf16 and bf16_fast(state.device), progress=kw.get("progress", True) and state.is_main_process)
         warm = dict(warm_start_steps=len(ws), warm_start_bow=[round(ws[0], 3), round(sum(ws[-20:]) / len(ws[-20:]), 3)])
     r, acc, info = _run_stage(stage, preset.train_decoder, preset, data_dir, out, max_steps, resume, log_with, seed, **kw)

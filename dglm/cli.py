@@ -92,25 +92,41 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
              cfg:float=None, # classifier-free guidance weight w (1 = conditional model)
              guidance_grad:str=None, # 'x0' (skip the diffusion model's backward pass) or 'denoiser' (the paper's exact gradient); default: the checkpoint's
              json:store_true=False, # print one JSON object per line instead of text
-             compare:store_true=False): # also print the unsteered continuation (same seed) beside each steered one
+             compare:store_true=False, # also print the unsteered continuation (same seed) beside each steered one
+             words:store_true=False): # also print the key words each sampled embedding names (checkpoints whose prompt.kind is 'bow' or 'words')
     "Continue prompts with the DGLM pipeline, optionally steered toward attributes."
     import json as _json
     from dglm.pipeline import DGLMPipeline
     from dglm.guidance import parse_steers
     texts, targets = read_prompts(prompts, prompts_file), parse_steers(steer)
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
+    if words and pipe.preset.prompt.kind not in ("bow", "words"):
+        raise DGLMError(f"--words needs a checkpoint whose decoder reads words (prompt.kind 'bow' or 'words'); this one's is "
+                        f"{pipe.preset.prompt.kind!r}")
     kw = dict(num_samples=samples, max_new_tokens=max_new_tokens, seed=seed, steps=steps, cfg=cfg, guidance_grad=guidance_grad)
-    steered = pipe(texts, steer=targets, strength=strength, **kw)
-    plain = pipe(texts, steer={}, strength=0.0, **kw) if compare and targets else None
+    steered = _continue(pipe, texts, targets, strength, words, **kw)
+    plain = _continue(pipe, texts, {}, 0.0, words, **kw) if compare and targets else None
     used = (pipe.preset.sample.strength if strength is None else strength) if targets else 0.0
-    for i, (prompt, outs) in enumerate(zip(texts, steered)):
-        for j, text in enumerate(outs):
+    for i, prompt in enumerate(texts):
+        for j, (text, names) in enumerate(steered[i]):
             if json:
                 row = dict(prompt=prompt, continuation=text, steer=targets, strength=used, seed=seed, sample=j)
-                if plain: row["unsteered"] = plain[i][j]
+                if words: row["key_words"] = names
+                if plain: row["unsteered"] = plain[i][j][0]
+                if plain and words: row["unsteered_key_words"] = plain[i][j][1]
                 print(_json.dumps(row))
-            elif plain: print(f"{prompt!r}\n  unsteered: {plain[i][j]!r}\n  steered  : {text!r}")
-            else: print(f"{prompt}{text}")
+            elif plain: print(f"{prompt!r}\n  unsteered: {plain[i][j][0]!r}{_words(plain[i][j][1])}\n  steered  : {text!r}{_words(names)}")
+            else: print(f"{prompt}{text}{_words(names)}")
+
+def _words(names): return f"\n    key words: {' '.join(n.strip() for n in names)}" if names else ""
+
+def _continue(pipe, texts, steer, strength, words, num_samples, max_new_tokens, seed, **kw)->list[list[tuple]]:
+    "Per prompt, (continuation, key words or None) for each sample: the pipeline's two steps, so the embeddings can be read."
+    x = pipe.sample_embeddings(texts, steer=steer, strength=strength, num_samples=num_samples, seed=seed, **kw)
+    outs = [t for per in pipe.decode(texts, x, max_new_tokens, seed) for t in per]
+    names = pipe.lm.slot_words(x, pipe.preset.prompt.inference_a2) if words else [None] * len(outs)
+    k = num_samples
+    return [list(zip(outs[i * k:(i + 1) * k], names[i * k:(i + 1) * k])) for i in range(len(texts))]
 
 # %% ../nbs/23_cli.ipynb #9ebc3d0f
 BENCH_PROMPTS = ("The movie was", "My neighbour told me that", "The city council voted", "Scientists have found",

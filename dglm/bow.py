@@ -4,13 +4,14 @@
 
 # %% ../nbs/25_bow.ipynb #f13c2318
 from __future__ import annotations
+import re
 import torch, torch.nn as nn
 from fastcore.basics import patch
 from .core import PromptConfig, DGLMError
 from .prompt import PromptGenerator
 
 # %% auto #0
-__all__ = ['BowHead', 'prompt_generator']
+__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary']
 
 # %% ../nbs/25_bow.ipynb #6a7df9e8
 class BowHead(nn.Module):
@@ -44,3 +45,15 @@ def prompt_generator(cfg:PromptConfig, latent_dim:int, decoder)->nn.Module:
     E = decoder.get_input_embeddings().weight
     if cfg.kind == "bow": return BowHead(cfg, latent_dim, E.shape[1], E.shape[0])
     return PromptGenerator(cfg, latent_dim, E.shape[1])
+
+# %% ../nbs/25_bow.ipynb #5c1e9d22
+def shown_vocabulary(tokenizer, vocab_size:int, # rows of the decoder's embedding matrix (may exceed the tokenizer's)
+                     at_least:int=1)->torch.Tensor:
+    "(V,) True for the tokens a key-word line shows: a space then letters; every non-special token if fewer than `at_least`."
+    n = min(len(tokenizer), vocab_size)
+    words = torch.zeros(vocab_size, dtype=torch.bool)
+    words[:n] = torch.tensor([bool(re.fullmatch(r" [^\W\d_]+", tokenizer.decode([i]))) for i in range(n)])
+    words[tokenizer.all_special_ids] = False
+    if int(words.sum()) >= at_least: return words
+    words[:n] = True; words[tokenizer.all_special_ids] = False
+    return words

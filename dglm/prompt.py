@@ -199,10 +199,13 @@ def slot_vectors(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
 
 @patch
 def slot_ids(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
-    "(B, K) token ids a words prompt shows: each slot's most likely word, or a `BowHead`'s K highest-scoring words."
+    "(B, K) token ids a words prompt shows: each slot's most likely word, or a `BowHead`'s K highest-scoring whole words."
     scores = prompt.detach().float() @ self.decoder.get_input_embeddings().weight.float().T     # (B, K or 1, V)
     if self.cfg.kind != "bow": return scores.argmax(-1)
-    scores[..., self.tokenizer.all_special_ids] = -torch.inf                    # no end-of-text in the middle of a line
+    if getattr(self, "_shown", None) is None:
+        from dglm.bow import shown_vocabulary
+        self._shown = shown_vocabulary(self.tokenizer, scores.shape[-1], self.num_tokens)
+    scores[..., ~self._shown.to(scores.device)] = -torch.inf      # whole words only: no end-of-text, code or word piece
     return scores[:, 0].topk(self.num_tokens, -1).indices
 
 @patch

@@ -6,9 +6,11 @@ shown (how many are in the continuation; how much of the continuation they name)
 usage: python tools/bow_heads.py NAME QUERIES STEPS LR [K [BATCH [const]]]
   QUERIES 0: the long run's own head (as the decoder stage left it); 1: a fresh head (BowHead, one query) trained STEPS
   steps of BATCH (default 256) at LR, one-cycle (5% warm-up, cosine) or `const`. Writes results/.../bow_heads-NAME.json.
-  DGLM_DATA (default /work/data-48k) and DGLM_RUN (default ~/.cache/dglm/runs/decoder-bow) say where the data and run are.
+  DGLM_DATA (default /work/data-48k) and DGLM_RUN (default ~/.cache/dglm/runs/decoder-bow) say where the data and run are;
+  LOAD=$DGLM_CACHE/heads/head-NAME.pt measures a head saved by an earlier call (no training); FILTER=1 shows whole words only (a space, then
+  letters), as `dglm.bow.shown_vocabulary` now does.
 """
-import json, os, sys, time, torch, torch.nn as nn
+import json, os, re, sys, time, torch, torch.nn as nn
 from pathlib import Path
 from dglm.core import get_preset
 from dglm.stages import decoder_from_checkpoint, load_stats, load_lm
@@ -31,6 +33,8 @@ va = load_lm(data, "validation").select(range(128))
 rows = [dict(prefix_ids=r["prefix_ids"], cont_ids=r["cont_ids"][:32], cont_emb=r["cont_emb"]) for r in va]
 e_va = std(torch.tensor([r["cont_emb"] for r in rows])); c_va = [r["cont_ids"] for r in rows]
 special = lm.tokenizer.all_special_ids
+if os.environ.get("FILTER"):
+    special = [i for i in range(len(lm.tokenizer)) if not re.fullmatch(r" [A-Za-z]+", lm.tokenizer.decode([i]))]
 
 class MultiHead(BowHead):
     def __init__(self, cfg, d, H, V, M):
@@ -49,6 +53,8 @@ if M == 0:   # the run's own head
     head = lm.generator
 else:
     head = MultiHead(lm.cfg, 384, E.shape[1], E.shape[0], M); head.init_bias(c_tr)
+    if os.environ.get("LOAD"):
+        head.load_state_dict(torch.load(os.environ["LOAD"])); steps, const = 0, True
     opt = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0) if const else torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.05)
     g = torch.Generator().manual_seed(0); t = time.time()
@@ -60,6 +66,9 @@ else:
             loss = bow_loss(head(x, a2), E, [c_tr[i] for i in idx.tolist()], head.bias)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         if s % 500 == 0: print(s, round(loss.item(), 3), round(time.time() - t), flush=True)
+    if not os.environ.get("LOAD"):
+        cache = Path(os.environ.get("DGLM_CACHE", Path.home()/".cache/dglm"))/"heads"; cache.mkdir(parents=True, exist_ok=True)
+        torch.save(head.state_dict(), cache/f"head-{name}.pt")
 head.eval()
 with torch.no_grad():
     q = head(e_va, torch.ones(len(e_va)))

@@ -102,8 +102,9 @@ def plot_conditioning(runs:dict, # {label: dict(examples, val_loss, val_loss_shu
                       path=None):
     "Held-out NLL (true, shuffled, none) against training examples, and the gap shuffled - true, one colour per run."
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
-    for (label, r), c in zip(runs.items(), ("#31a354", "#3182bd", "#756bb1", "#e6550d")):
+    fig, ax = plt.subplots(1, 2, figsize=(10, 3.6 + 0.25 * len(runs)))
+    colours = ("#31a354", "#3182bd", "#756bb1", "#e6550d", "#de2d26", "#636363", "#e7ba52", "#17becf")
+    for (label, r), c in zip(runs.items(), colours * (len(runs) // len(colours) + 1)):
         x = r["examples"]
         ax[0].plot(x, r["val_loss"], "o-", color=c); ax[0].plot(x, r["val_loss_shuffled"], "x--", color=c)
         ax[0].plot(x, r["val_loss_none"], ":", color=c)
@@ -113,6 +114,7 @@ def plot_conditioning(runs:dict, # {label: dict(examples, val_loss, val_loss_shu
     ax[1].set(xlabel="training examples seen", ylabel="NLL(shuffled) - NLL(true)", title="what the soft prompt tells the decoder")
     styles = [plt.Line2D([], [], color="k", ls=ls, marker=m) for ls, m in (("-", "o"), ("--", "x"), (":", ""))]
     ax[0].legend(styles, ["true embedding", "shuffled (another example's)", "no soft prompt"], fontsize=8)
-    ax[1].legend(fontsize=8); fig.tight_layout()   # colours: one per run, named on the right
+    fig.legend(loc="lower center", ncol=2, fontsize=8)      # colours: one per run, named below both panels
+    fig.tight_layout(rect=(0, 0.07 * len(runs) / 2 + 0.04, 1, 1))
     if path: fig.savefig(path, dpi=110)
     return fig

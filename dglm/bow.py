@@ -11,7 +11,7 @@ from .core import PromptConfig, DGLMError
 from .prompt import PromptGenerator
 
 # %% auto #0
-__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary']
+__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words']
 
 # %% ../nbs/25_bow.ipynb #6a7df9e8
 class BowHead(nn.Module):
@@ -57,3 +57,8 @@ def shown_vocabulary(tokenizer, vocab_size:int, # rows of the decoder's embeddin
     if int(words.sum()) >= at_least: return words
     words[:n] = True; words[tokenizer.all_special_ids] = False
     return words
+
+def top_words(lm, scores:torch.Tensor)->torch.Tensor:
+    "(B, K) ids of the `lm.num_tokens` best whole words by (B, V) `scores`; the word mask is built once per model."
+    if getattr(lm, "_shown", None) is None: lm._shown = shown_vocabulary(lm.tokenizer, scores.shape[-1], lm.num_tokens)
+    return scores.masked_fill(~lm._shown.to(scores.device), -torch.inf).topk(lm.num_tokens, -1).indices

@@ -202,11 +202,8 @@ def slot_ids(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
     "(B, K) token ids a words prompt shows: each slot's most likely word, or a `BowHead`'s K highest-scoring whole words."
     scores = prompt.detach().float() @ self.decoder.get_input_embeddings().weight.float().T     # (B, K or 1, V)
     if self.cfg.kind != "bow": return scores.argmax(-1)
-    if getattr(self, "_shown", None) is None:
-        from dglm.bow import shown_vocabulary
-        self._shown = shown_vocabulary(self.tokenizer, scores.shape[-1], self.num_tokens)
-    scores[..., ~self._shown.to(scores.device)] = -torch.inf      # whole words only: no end-of-text, code or word piece
-    return scores[:, 0].topk(self.num_tokens, -1).indices
+    from dglm.bow import top_words
+    return top_words(self, scores[:, 0])
 
 @patch
 def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0)->list[list[str]]:

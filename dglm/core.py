@@ -103,6 +103,7 @@ class SampleConfig:
     guidance_grad: str = "denoiser"  # 'denoiser': backpropagate through the model (the paper); 'x0': gradient at x0, no backward pass
     estimator: str = "released"      # guidance loss over the K posterior samples: 'released' = log-mean-exp of the BCE (the authors' code), 'likelihood' = -log mean p
     project: bool = True             # un-standardise, L2-normalise and re-standardise the sample before the prompt generator (the authors do)
+    scales: dict = field(default_factory=dict)  # {attribute: multiplier of s}, measured so that s moves samples equally far for each (14_latent)
 
 @dataclass
 class DataConfig:

@@ -109,12 +109,15 @@ class Guidance:
                  weights:dict|None=None,        # {attribute: weight} for several attributes (default 1 each)
                  generator:torch.Generator|None=None, # posterior noise source (None: global RNG)
                  estimator:str="likelihood",    # see `guidance_loss`
-                 grad:str="denoiser"):          # 'denoiser': exact gradient; 'x0': gradient at x0, d x0/d z_t taken as alpha
+                 grad:str="denoiser",           # 'denoiser': exact gradient; 'x0': gradient at x0, d x0/d z_t taken as alpha
+                 scales:dict|None=None):        # {attribute: strength multiplier} measured per classifier (`SampleConfig.scales`); unsteered ones ignored
         self.targets, self.strength = resolve_targets(classifiers, steer), _number("strength", strength)
         if not isinstance(posterior_samples, int) or posterior_samples < 1:
             raise DGLMError(f"posterior_samples must be an integer >= 1, got {posterior_samples!r}")
         self.weights = {a: _number(f"the weight of {a}", w) for a, w in (weights or {}).items()}
         if set(self.weights) - set(self.targets): raise DGLMError(f"weights for attributes that are not steered: {sorted(set(self.weights) - set(self.targets))}")
+        scales = {a: _number(f"the strength scale of {a}", v) for a, v in (scales or {}).items() if a in self.targets}
+        self.weights = {a: self.weights.get(a, 1.) * scales.get(a, 1.) for a in {**self.weights, **scales}}
         if estimator not in ESTIMATORS: raise DGLMError(f"unknown estimator {estimator!r}: 'likelihood' or 'released'")
         if grad not in GRADIENTS: raise DGLMError(f"guidance_grad must be 'denoiser' or 'x0', got {grad!r}")
         self.classifiers, self.standardizer, self.posterior_samples = classifiers, standardizer, posterior_samples
@@ -122,7 +125,7 @@ class Guidance:
 
     @property
     def active(self)->bool: return self.strength > 0 and bool(self.targets)
-    def __repr__(self): return f"Guidance({self.targets}, strength={self.strength:g}, K={self.posterior_samples}, grad={self.grad!r})"
+    def __repr__(self): return f"Guidance({self.targets}, strength={self.strength:g}, weights={self.weights}, K={self.posterior_samples}, grad={self.grad!r})"
 
 # %% ../nbs/12_guidance.ipynb #377af4c9
 @patch

@@ -16,7 +16,7 @@ from .sources import normalise
 # %% auto #0
 __all__ = ['LATENT_RUNS', 'frechet', 'heldout_embeddings', 'target_probability', 'with_classifier', 'read_prompt_set',
            'label_pool', 'nearest_labels', 'latent_runs', 'latent_run', 'latent_evaluation', 'latent_table',
-           'latent_goals', 'latent_plot', 'write_latent']
+           'latent_goals', 'latent_plot', 'write_latent', 'strength_scales']
 
 # %% ../nbs/14_latent.ipynb #356817ae
 def frechet(a:torch.Tensor, # (N, d) embeddings
@@ -208,3 +208,35 @@ def write_latent(pipe, data_dir, out, # the pipeline, its `dglm prepare` folder,
     with atomic_file(out/"latent.md") as f: f.write(f"# Latent evaluation\n\n{latent_table(rows)}\n## Goals at s = {s:g}\n\n" + "\n".join(lines) + "\n")
     with atomic_file(out/"latent.png", "wb") as f: latent_plot(rows).savefig(f, format="png", dpi=110)
     return rows
+
+# %% ../nbs/14_latent.ipynb #c1e0a002
+def _crossing(points:list[tuple], target:float)->float:
+    "The strength at which a decreasing curve of (strength, cosine) points first reaches `target` (log-linear interpolation; the last strength if never)."
+    prev = (0., 1.)
+    for s, c in points:
+        if c <= target:
+            (s0, c0), t = prev, (prev[1] - target) / max(prev[1] - c, 1e-12)
+            return s0 + t * (s - s0) if s0 == 0 else math.exp(math.log(s0) + t * (math.log(s) - math.log(s0)))
+        prev = (s, c)
+    return points[-1][0]
+
+def strength_scales(pipe, data_dir, # the pipeline and its `dglm prepare` folder
+                    tasks=tuple(LATENT_RUNS),
+                    target_cos:float=0.95, # mean cosine of steered to unguided samples that the preset strength should reach
+                    strengths=(5., 10., 20., 40., 80., 160., 320.), # the curve's points (unscaled strengths)
+                    prompts:int=64, samples:int=256, half:str="dev", seed:int=0, progress:bool=True
+                   )->tuple[dict, list[dict]]:
+    "`({attribute: gamma_a}, curve)`: the multiplier of the preset strength that moves each attribute's samples to `target_cos`, and the measured rows."
+    if not 0 < target_cos < 1: raise DGLMError(f"target_cos must be between 0 and 1, got {target_cos!r}")
+    plain = copy.copy(pipe); plain.preset = copy.deepcopy(pipe.preset); plain.preset.sample.scales = {}
+    runs, strengths, curve, drawn = latent_runs(plain, tasks), sorted(map(float, strengths)), [], {}
+    draw = lambda cond, k, **kw: plain.standardizer.to_sphere(plain.sample_embeddings(cond, num_samples=k, seed=seed, **kw))
+    for r in tqdm(runs, desc="strength scales", disable=not progress):
+        p = read_prompt_set(data_dir, r["prompts"], prompts, half); k = math.ceil(samples / len(p))
+        if r["prompts"] not in drawn: cond = plain.encode(p); drawn[r["prompts"]] = cond, draw(cond, k)
+        cond, base = drawn[r["prompts"]]
+        curve += [dict(r, strength=s, n=len(p) * k, cos_unguided=float(F.cosine_similarity(draw(cond, k, steer=f"{r['task']}={r['target']}", strength=s), base).mean()))
+                  for s in strengths]
+    mean = lambda t, s: float(np.mean([c["cos_unguided"] for c in curve if c["task"] == t and c["strength"] == s]))
+    s0 = pipe.preset.sample.strength
+    return {t: round(_crossing([(s, mean(t, s)) for s in strengths], target_cos) / s0, 3) for t in dict.fromkeys(r["task"] for r in runs)}, curve

@@ -86,7 +86,7 @@ def guidance(self:DGLMPipeline, steer=None, strength=None, posterior_samples=Non
     sc = self.preset.sample
     return Guidance(self.classifiers, steer, self.standardizer, sc.strength if strength is None else strength,
                     posterior_samples or sc.posterior_samples, grad=guidance_grad or sc.guidance_grad,
-                    estimator=estimator or sc.estimator, generator=torch.Generator(self.device).manual_seed(seed + 1))
+                    estimator=estimator or sc.estimator, generator=torch.Generator(self.device).manual_seed(seed + 1), scales=sc.scales)
 
 # %% ../nbs/13_pipeline.ipynb #865adab6
 def _sync(device):

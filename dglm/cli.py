@@ -45,9 +45,9 @@ def prepare(preset:str="small", # preset: tiny, small or paper
     print(f"wrote {out}/ (see {out}/DATA.md)")
 
 # %% ../nbs/23_cli.ipynb #de38450d
-STAGES = ("diffusion", "decoder", "classifiers", "all")
+STAGES = ("diffusion", "decoder", "classifiers", "scales", "all")
 
-def train(stage:Param("diffusion, decoder, classifiers or all", choices=STAGES)="all",
+def train(stage:Param("diffusion, decoder, classifiers, scales (a strength scale per attribute, measured; needs the other three) or all", choices=STAGES)="all",
           preset:str="small", # preset: tiny, small or paper
           data:str="data-small", # folder made by `dglm prepare`
           out:str="pipe-small", # pipeline folder; each stage writes its own part
@@ -61,6 +61,9 @@ def train(stage:Param("diffusion, decoder, classifiers or all", choices=STAGES)=
     if stage in ("diffusion", "all"): T.train_diffusion(p, data, out, max_steps=max_steps, resume=resume, log_with=log_with)
     if stage in ("decoder", "all"): T.train_decoder(p, data, out, max_steps=max_steps, resume=resume, log_with=log_with)
     if stage in ("classifiers", "all"): T.train_classifiers(p, data, out)
+    if stage in ("scales", "all"):    # needs the three parts above: measured on the dev half of the prompt sets
+        from dglm.latent import write_scales
+        print("strength scales:", write_scales(out, data, target_cos=p.sample.scale_cos))
 
 # %% ../nbs/23_cli.ipynb #5b38e246
 def default_checkpoint() -> Path:
@@ -83,7 +86,7 @@ def read_prompts(prompts, prompts_file) -> list:
 def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
              prompts_file:str=None, # a file with one prompt per line
              steer:Param("attribute targets, e.g. sentiment=positive toxicity=nontoxic topic=sports; each attribute once", nargs="*", action="extend")=None,
-             strength:float=None, # guidance strength s >= 0 (default: the checkpoint's, 10; the paper uses 5-20); 0 = unguided; a strength whose sample overflows is refused
+             strength:float=None, # guidance strength s >= 0 (default: the checkpoint's, 10), times the checkpoint's measured scale per attribute (config.json sample.scales); 0 = unguided; a strength whose sample overflows is refused
              samples:int=1, # continuations per prompt
              max_new_tokens:int=20, # tokens to write per continuation
              seed:int=0, # random seed: the same seed gives the same text

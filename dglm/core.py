@@ -104,6 +104,7 @@ class SampleConfig:
     estimator: str = "released"      # guidance loss over the K posterior samples: 'released' = log-mean-exp of the BCE (the authors' code), 'likelihood' = -log mean p
     project: bool = True             # un-standardise, L2-normalise and re-standardise the sample before the prompt generator (the authors do)
     scales: dict = field(default_factory=dict)  # {attribute: multiplier of s}, measured so that s moves samples equally far for each (14_latent)
+    scale_cos: float = 0.95          # how far the default strength moves samples: their mean cosine to the unguided ones (`dglm train --stage scales`)
 
 @dataclass
 class DataConfig:

@@ -16,7 +16,7 @@ from .sources import normalise
 # %% auto #0
 __all__ = ['LATENT_RUNS', 'frechet', 'heldout_embeddings', 'target_probability', 'with_classifier', 'read_prompt_set',
            'label_pool', 'nearest_labels', 'latent_runs', 'latent_run', 'latent_evaluation', 'latent_table',
-           'latent_goals', 'latent_plot', 'write_latent', 'strength_scales']
+           'latent_goals', 'latent_plot', 'write_latent', 'strength_scales', 'write_scales']
 
 # %% ../nbs/14_latent.ipynb #356817ae
 def frechet(a:torch.Tensor, # (N, d) embeddings
@@ -223,7 +223,7 @@ def _crossing(points:list[tuple], target:float)->float:
 def strength_scales(pipe, data_dir, # the pipeline and its `dglm prepare` folder
                     tasks=tuple(LATENT_RUNS),
                     target_cos:float=0.95, # mean cosine of steered to unguided samples that the preset strength should reach
-                    strengths=(5., 10., 20., 40., 80., 160., 320.), # the curve's points (unscaled strengths)
+                    strengths=(5., 10., 20., 40., 80., 160., 320., 640., 1280.), # the curve's points (unscaled; toxicity needs ~550 on `small`)
                     prompts:int=64, samples:int=256, half:str="dev", seed:int=0, progress:bool=True
                    )->tuple[dict, list[dict]]:
     "`({attribute: gamma_a}, curve)`: the multiplier of the preset strength that moves each attribute's samples to `target_cos`, and the measured rows."
@@ -240,3 +240,20 @@ def strength_scales(pipe, data_dir, # the pipeline and its `dglm prepare` folder
     mean = lambda t, s: float(np.mean([c["cos_unguided"] for c in curve if c["task"] == t and c["strength"] == s]))
     s0 = pipe.preset.sample.strength
     return {t: round(_crossing([(s, mean(t, s)) for s in strengths], target_cos) / s0, 3) for t in dict.fromkeys(r["task"] for r in runs)}, curve
+
+# %% ../nbs/14_latent.ipynb #c1e0a005
+def write_scales(pipe_dir, data_dir, # a pipeline folder with every stage trained, and its `dglm prepare` folder
+                 target_cos:float|None=None, # default: the preset's `sample.scale_cos`
+                 progress:bool=True, **kw # passed to `strength_scales`
+                )->dict:
+    "Measure `strength_scales` for the pipeline in `pipe_dir` and store them in its config.json and manifest."
+    from dglm.pipeline import DGLMPipeline, write_manifest
+    pipe, cfg_file = DGLMPipeline.from_pretrained(pipe_dir), Path(pipe_dir)/"config.json"
+    tc = pipe.preset.sample.scale_cos if target_cos is None else target_cos
+    scales, curve = strength_scales(pipe, data_dir, target_cos=tc, progress=progress, **kw)
+    cfg = json.loads(cfg_file.read_text()); cfg["preset"]["sample"].update(scales=scales, scale_cos=tc)
+    with atomic_file(cfg_file) as f: json.dump(cfg, f, indent=1)
+    old = json.loads((Path(pipe_dir)/"manifest.json").read_text())
+    rec = dict(data=str(data_dir), target_cos=tc, scales=scales, curve=[{k: c[k] for k in ("prompts", "target", "strength", "cos_unguided")} for c in curve])
+    write_manifest(pipe_dir, stages={**old.get("stages", {}), "scales": rec})
+    return scales

@@ -18,6 +18,6 @@ test: install
 	OMP_NUM_THREADS=1 $(PY) tools/test_nbs.py --workers 2
 
 demo: install
-	$(VENV)/bin/dglm generate "The movie was" "My neighbour told me that" --steer sentiment=positive --strength 20 --samples 2 --compare --words
+	$(VENV)/bin/dglm generate "The movie was" "My neighbour told me that" --steer sentiment=positive --samples 2 --compare --words
 
 .PHONY: install test demo

@@ -250,7 +250,9 @@ def write_scales(pipe_dir, data_dir, # a pipeline folder with every stage traine
     from dglm.pipeline import DGLMPipeline, write_manifest
     pipe, cfg_file = DGLMPipeline.from_pretrained(pipe_dir), Path(pipe_dir)/"config.json"
     tc = pipe.preset.sample.scale_cos if target_cos is None else target_cos
-    scales, curve = strength_scales(pipe, data_dir, target_cos=tc, progress=progress, **kw)
+    tasks = kw.pop("tasks", None) or [t for t in LATENT_RUNS if t in pipe.classifiers]   # default: every attribute it can steer
+    if not tasks: raise DGLMError(f"{pipe_dir} has no classifier for {', '.join(LATENT_RUNS)}: train them first (`dglm train --stage classifiers`)")
+    scales, curve = strength_scales(pipe, data_dir, tasks=tasks, target_cos=tc, progress=progress, **kw)
     cfg = json.loads(cfg_file.read_text()); cfg["preset"]["sample"].update(scales=scales, scale_cos=tc)
     with atomic_file(cfg_file) as f: json.dump(cfg, f, indent=1)
     old = json.loads((Path(pipe_dir)/"manifest.json").read_text())

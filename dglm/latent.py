@@ -248,6 +248,7 @@ def write_scales(pipe_dir, data_dir, # a pipeline folder with every stage traine
                 )->dict:
     "Measure `strength_scales` for the pipeline in `pipe_dir` and store them in its config.json and manifest."
     from dglm.pipeline import DGLMPipeline, write_manifest
+    if not (Path(pipe_dir)/"config.json").is_file(): raise DGLMError(f"no pipeline in {pipe_dir}: train its diffusion, decoder and classifiers stages first")
     pipe, cfg_file = DGLMPipeline.from_pretrained(pipe_dir), Path(pipe_dir)/"config.json"
     tc = pipe.preset.sample.scale_cos if target_cos is None else target_cos
     tasks = kw.pop("tasks", None) or [t for t in LATENT_RUNS if t in pipe.classifiers]   # default: every attribute it can steer

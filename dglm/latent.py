@@ -228,6 +228,7 @@ def strength_scales(pipe, data_dir, # the pipeline and its `dglm prepare` folder
                    )->tuple[dict, list[dict]]:
     "`({attribute: gamma_a}, curve)`: the multiplier of the preset strength that moves each attribute's samples to `target_cos`, and the measured rows."
     if not 0 < target_cos < 1: raise DGLMError(f"target_cos must be between 0 and 1, got {target_cos!r}")
+    if pipe.preset.sample.strength <= 0: raise DGLMError("the preset's default strength is 0: scales multiply it, so set sample.strength first")
     plain = copy.copy(pipe); plain.preset = copy.deepcopy(pipe.preset); plain.preset.sample.scales = {}
     runs, strengths, curve, drawn = latent_runs(plain, tasks), sorted(map(float, strengths)), [], {}
     draw = lambda cond, k, **kw: plain.standardizer.to_sphere(plain.sample_embeddings(cond, num_samples=k, seed=seed, **kw))

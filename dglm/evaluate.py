@@ -359,7 +359,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
                 settings=dict(tasks=tasks, sizes={r["prompt_set"]: f"{r['n_prompts']}x{r['samples']}" for r in rows}, half=half,
                               quick=quick, full=full, strengths=list(strengths), dexperts_alphas=list(alphas), cfgs=list(cfgs),
                               seeds=seeds, steps=steps or _checkpoint_sample(pipe, "steps"),
-                              guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
+                              guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), scales=_checkpoint_sample(pipe, "scales"), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
                 notes=["A judge is never the guiding classifier: guidance uses logistic regression on MiniLM embeddings.",
                        "Perplexity: mean and median over samples, no outlier dropping.",
                        "Brackets: 95% percentile-bootstrap intervals over prompts (1,000 seeded draws, each prompt with all its samples); "

@@ -236,7 +236,7 @@ def task_runs(task:str, data_dir)->list[dict]:
     raise DGLMError(f"unknown task {task!r}: choose toxicity, sentiment, topic, unguided or all")
 
 # %% ../nbs/21_evaluate.ipynb #53a551a1
-SIZES = dict(toxicity=(50, 3), sentiment_negative=(50, 3), sentiment_positive=(10, 3), sentiment_neutral=(10, 3),
+SIZES = dict(toxicity=(50, 3), sentiment_negative=(50, 3), sentiment_positive=(50, 3), sentiment_neutral=(50, 3),
              topic=(10, 3), quality=(8, 1))        # (prompts, samples) per prompt set of the default run
 QUICK = (8, 3)                                     # every prompt set of a --quick run
 

@@ -157,7 +157,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
     Sizes: by default 150 generations (50 prompts x 3 samples) per row on every sentiment run and the toxicity run
     (DGLM with two attributes runs on the two goal runs: toxicity and positive continuations of negative openers),
     30 per topic (150 per system over the five topics) and 8 unguided prefixes: about half an hour on a 2-core CPU with
-    bf16, twice that without, with the DExperts adapters cached. Every figure has a 95% bootstrap interval over prompts. --prompts/--samples set
+    bf16 and the DExperts adapters cached. Every figure has a 95% bootstrap interval over prompts. --prompts/--samples set
     every prompt set at once; --quick is a small run; --full the paper's counts."""
     if not Path(data).is_dir(): raise DGLMError(f"no data folder {data}: run `dglm prepare --out {data}` first")
     for k, v in dict(prompts=prompts, samples=samples).items():

@@ -101,10 +101,10 @@ def generation_similarity(lm:SoftPromptLM, dataset_rows, # rows with prefix_ids,
 def plot_conditioning(runs:dict, # {label: dict(examples, val_loss, val_loss_shuffled, val_loss_none)} per run
                       path=None):
     "Held-out NLL (true, shuffled, none) against training examples, and the gap shuffled - true, one colour per run."
-    import matplotlib.pyplot as plt
+    import itertools, matplotlib.pyplot as plt
     fig, ax = plt.subplots(1, 2, figsize=(10, 3.6 + 0.25 * len(runs)))
-    colours = ("#31a354", "#3182bd", "#756bb1", "#e6550d", "#de2d26", "#636363", "#e7ba52", "#17becf")
-    for (label, r), c in zip(runs.items(), colours * (len(runs) // len(colours) + 1)):
+    colours = itertools.cycle(("#31a354", "#3182bd", "#756bb1", "#e6550d", "#de2d26", "#636363", "#e7ba52", "#17becf"))
+    for (label, r), c in zip(runs.items(), colours):
         x = r["examples"]
         ax[0].plot(x, r["val_loss"], "o-", color=c); ax[0].plot(x, r["val_loss_shuffled"], "x--", color=c)
         ax[0].plot(x, r["val_loss_none"], ":", color=c)

@@ -7,15 +7,15 @@ usage: python tools/bow_heads.py NAME QUERIES STEPS LR [K [BATCH [const]]]
   QUERIES 0: the long run's own head (as the decoder stage left it); 1: a fresh head (BowHead, one query) trained STEPS
   steps of BATCH (default 256) at LR, one-cycle (5% warm-up, cosine) or `const`. Writes results/.../bow_heads-NAME.json.
   DGLM_DATA (default /work/data-48k) and DGLM_RUN (default ~/.cache/dglm/runs/decoder-bow) say where the data and run are;
-  LOAD=$DGLM_CACHE/heads/head-NAME.pt measures a head saved by an earlier call (no training); FILTER=1 shows whole words only (a space, then
-  letters), as `dglm.bow.shown_vocabulary` now does.
+  LOAD=$DGLM_CACHE/heads/head-NAME.pt measures a head saved by an earlier call (no training); FILTER=1 shows whole words only
+  (`dglm.bow.shown_vocabulary`).
 """
-import json, os, re, sys, time, torch, torch.nn as nn
+import json, os, sys, time, torch, torch.nn as nn
 from pathlib import Path
 from dglm.core import get_preset
 from dglm.stages import decoder_from_checkpoint, load_stats, load_lm
 from dglm.diagnostics import embedding_use
-from dglm.bow import BowHead
+from dglm.bow import BowHead, shown_vocabulary
 from dglm.prompt import bow_loss
 torch.manual_seed(0); torch.set_num_threads(2)
 name, M, steps, lr = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
@@ -33,8 +33,8 @@ va = load_lm(data, "validation").select(range(128))
 rows = [dict(prefix_ids=r["prefix_ids"], cont_ids=r["cont_ids"][:32], cont_emb=r["cont_emb"]) for r in va]
 e_va = std(torch.tensor([r["cont_emb"] for r in rows])); c_va = [r["cont_ids"] for r in rows]
 special = lm.tokenizer.all_special_ids
-if os.environ.get("FILTER"):
-    special = [i for i in range(len(lm.tokenizer)) if not re.fullmatch(r" [A-Za-z]+", lm.tokenizer.decode([i]))]
+if os.environ.get("FILTER"):   # the key-word line's own rule
+    special = (~shown_vocabulary(lm.tokenizer, E.shape[0])).nonzero().squeeze(1).tolist()
 
 class MultiHead(BowHead):
     def __init__(self, cfg, d, H, V, M):

@@ -69,35 +69,67 @@ class SpacySentimentJudge:
 
 # %% ../nbs/19_judges.ipynb #bb6972a1
 class TopicJudge:
-    "Bag-of-words topic classifier: `judge(texts) -> (N, C)` probabilities over `classes`."
-    name = "tfidf-logreg"
-    limits = "word features only: sees topic words, not meaning; trained on the topic data's train split"
-    def __init__(self, classes:list[str], pipe): self.classes, self.pipe, self.accuracy = list(classes), pipe, None
+    "Topic classifier: `judge(texts) -> (N, C)` probabilities over `classes`; TF-IDF words, or the features of `featurize`."
+    def __init__(self, classes:list[str], pipe, featurize=None):
+        self.classes, self.pipe, self.featurize, self.accuracy, self.short_accuracy = list(classes), pipe, featurize, None, None
+        self.name = "tfidf-logreg" if featurize is None else f"{getattr(featurize, 'name', 'features')}-logreg"
+        self.limits = ("word features only: sees topic words, not meaning" if featurize is None else "a linear read-out of LM features") + \
+                      "; fitted on news chunks of the topic data's train split, classes weighted equally"
     @classmethod
-    def fit(cls, texts:list[str], labels, classes:list[str], C:float=10.0):
+    def fit(cls, texts:list[str], labels, classes:list[str], C:float=10.0, featurize=None):
+        "Fit on `texts`; `featurize(texts) -> (N, F)` array replaces TF-IDF when given."
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
-        pipe = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
-                             LogisticRegression(C=C, max_iter=2000))
-        pipe.fit(list(texts), np.asarray(labels)); return cls(classes, pipe)
+        from sklearn.preprocessing import StandardScaler
+        reader = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1) if featurize is None else StandardScaler()
+        pipe = make_pipeline(reader, LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
+        pipe.fit(list(texts) if featurize is None else featurize(list(texts)), np.asarray(labels)); return cls(classes, pipe, featurize)
     def __call__(self, texts:list[str])->np.ndarray:
-        proba = self.pipe.predict_proba(list(texts)); out = np.zeros((len(texts), len(self.classes)))
+        X = list(texts) if self.featurize is None else self.featurize(list(texts))
+        proba = self.pipe.predict_proba(X); out = np.zeros((len(texts), len(self.classes)))
         out[:, self.pipe.classes_] = proba; return out
-    def score(self, texts, labels)->float:
-        self.accuracy = float(np.mean(self(texts).argmax(1) == np.asarray(labels))); return self.accuracy
+
 
 # %% ../nbs/19_judges.ipynb #74844360
+def _windows(texts:list[str], n:int=25, seed:int=0)->list[str]:
+    "A random window of `n` consecutive words from each text (the whole text if shorter): judged text is that long."
+    rng = np.random.default_rng(seed); out = []
+    for t in texts:
+        w = t.split(); i = int(rng.integers(max(1, len(w) - n + 1))); out.append(" ".join(w[i:i + n]))
+    return out
+
+def _balanced(judge, texts, labels)->float:
+    from sklearn.metrics import balanced_accuracy_score
+    return float(balanced_accuracy_score(np.asarray(labels), judge(texts).argmax(1)))
+
 @patch(cls_method=True)
-def from_data(cls:TopicJudge, data_dir)->TopicJudge:
-    "Fit on DIR/attributes/topic train; accuracy measured on its test split."
+def from_data(cls:TopicJudge, data_dir, featurize=None, Cs=(0.01, 0.1, 1.0, 10.0))->TopicJudge:
+    "Fit on DIR/attributes/topic train, C by balanced accuracy on 25-word validation windows; scored on the test split."
     from datasets import load_from_disk
     d = Path(data_dir)/"attributes"/"topic"
     if not d.exists(): raise DGLMError(f"no topic data in {d}: run `dglm prepare` first")
     ds, classes = load_from_disk(str(d)), json.loads((d/"classes.json").read_text())
-    j = cls.fit(ds["train"]["text"], ds["train"]["label"], classes)
-    split = "test" if "test" in ds else "validation"
-    j.score(ds[split]["text"], ds[split]["label"]); return j
+    if featurize is not None: featurize = _cached(featurize)
+    fits = [cls.fit(ds["train"]["text"], ds["train"]["label"], classes, C, featurize) for C in Cs]
+    val = ds["validation"] if "validation" in ds else ds["train"]
+    j = max(fits, key=lambda f: _balanced(f, _windows(val["text"]), val["label"]))
+    test = ds["test"] if "test" in ds else val
+    y, short = np.asarray(test["label"]), _windows(test["text"], seed=1)
+    j.accuracy, j.short_accuracy = float(np.mean(j(test["text"]).argmax(1) == y)), float(np.mean(j(short).argmax(1) == y))
+    j.balanced, j.short_balanced = _balanced(j, test["text"], y), _balanced(j, short, y)
+    return j
+
+def _cached(featurize):
+    "`featurize` that computes each distinct text once (the C grid refits on the same texts)."
+    memo = {}
+    def f(texts):
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
+        if new: memo.update(zip(new, featurize(new)))
+        return np.stack([memo[t] for t in texts])
+    f.name = getattr(featurize, "name", None) or getattr(getattr(featurize, "__self__", None), "name", "features")
+    return f
+
 
 # %% ../nbs/19_judges.ipynb #b200d93f
 class PerplexityJudge:
@@ -181,14 +213,15 @@ def features(self:PerplexityJudge, texts:list[str])->np.ndarray:
 
 # %% ../nbs/19_judges.ipynb #7eb7d42b
 def default_judges(data_dir=None, perplexity:str|None="gemma-3-270m", neural_sentiment:bool=True, topic:bool=True)->dict:
-    "The offline judges: profanity-check, VADER (+ spaCy IMDB if spaCy is installed), TF-IDF topic, gemma perplexity/features."
+    "The offline judges: profanity-check, VADER (+ spaCy IMDB if spaCy is installed), gemma perplexity/features, topic on gemma features (TF-IDF without)."
     j = dict(toxicity=ToxicityJudge(), sentiment=VaderJudge())
     if neural_sentiment:
         try: j["sentiment_neural"] = SpacySentimentJudge()
         except (DGLMError, OSError) as e: warnings.warn(f"neural sentiment judge skipped: {e}")
-    if topic and data_dir is not None and (Path(data_dir)/"attributes"/"topic").exists(): j["topic"] = TopicJudge.from_data(data_dir)
     if perplexity:
         j["perplexity"] = PerplexityJudge.from_name(perplexity); j["features"] = j["perplexity"].features
+    if topic and data_dir is not None and (Path(data_dir)/"attributes"/"topic").exists():
+        j["topic"] = TopicJudge.from_data(data_dir, featurize=j.get("features"))
     return j
 
 def judge_notes(j:dict)->dict:
@@ -197,7 +230,8 @@ def judge_notes(j:dict)->dict:
     for k, v in j.items():
         if k == "features": notes[k] = f"MAUVE features: {getattr(j.get('perplexity'), 'name', 'given')} last hidden layer, mean-pooled"; continue
         s = f"{getattr(v, 'name', type(v).__name__)}: {getattr(v, 'limits', '')}"
-        if getattr(v, "accuracy", None) is not None: s += f" (test accuracy {v.accuracy:.3f})"
+        if getattr(v, "short_balanced", None) is not None:
+            s += f" (test accuracy {v.accuracy:.3f}; on 25-word windows {v.short_accuracy:.3f}, balanced over classes {v.short_balanced:.3f})"
         notes[k] = s
     return notes
 

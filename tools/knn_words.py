@@ -1,4 +1,4 @@
-"Probe (24_recipes): key words from the nearest training continuations, a non-parametric bag-of-words head, read by the shipped decoder. usage: python tools/knn_words.py NEIGHBOURS TEMPERATURE knn|mix [transfer]"
+"Probe (24_recipes): key words from the nearest training continuations, a non-parametric bag-of-words head, read by the shipped decoder. usage: python tools/knn_words.py NEIGHBOURS TEMPERATURE knn|mix DATA [transfer] (DATA: the decoder's prepared folder)"
 import sys, torch, torch.nn.functional as F
 from dglm.pipeline import DGLMPipeline
 from dglm.prompt import SoftPromptLM
@@ -6,11 +6,11 @@ from dglm.stages import load_lm, load_stats
 from dglm.diagnostics import embedding_use
 from dglm.bow import shown_vocabulary
 import dglm.bow
-K_NB, TAU, MODE = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]   # neighbours, softmax temperature, knn|mix
+K_NB, TAU, MODE, DATA = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]   # neighbours, softmax temperature, knn|mix
 pipe = DGLMPipeline.from_pretrained("dglm/checkpoints/small", merge_lora=False)
 lm, st = pipe.lm, pipe.standardizer
-st48 = ST = load_stats("/work/data-48k")
-tr = load_lm("/work/data-48k", "train")
+st48 = ST = load_stats(DATA)
+tr = load_lm(DATA, "train")
 E = F.normalize(torch.tensor(tr["cont_emb"]), dim=-1)
 V = lm.decoder.get_input_embeddings().weight.shape[0]
 shown = shown_vocabulary(lm.tokenizer, V, 16)
@@ -41,13 +41,13 @@ def slot_ids(self, prompt):
     return sk.masked_fill(~shown, -torch.inf).topk(self.num_tokens, -1).indices
 SoftPromptLM.slot_ids = slot_ids
 lm.generator = Gen(lm.generator)
-test = load_lm("/work/data-48k", "test").select(range(128))
+test = load_lm(DATA, "test").select(range(128))
 torch.manual_seed(0)
 r = embedding_use(lm, test, st48, seed=0)
 print(MODE, K_NB, TAU, {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}, "gap", round(r["shuffled"] - r["true"], 3), "none-true", round(r["none"] - r["true"], 3), flush=True)
-if len(sys.argv) > 4:
+if len(sys.argv) > 5:
     from dglm.recipes import attribute_transfer
     from dglm.judges import VaderJudge
-    tr_ = attribute_transfer(lm, "/work/data-48k", st48, 64, seed=0)
+    tr_ = attribute_transfer(lm, DATA, st48, 64, seed=0)
     print("transfer", {k: v for k, v in tr_.items() if not k.startswith("texts")})
     for k in ("positive", "negative"): print(k, [t.replace("\n", " ")[:100] for t in tr_["texts_" + k][:4]])

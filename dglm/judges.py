@@ -71,7 +71,8 @@ class SpacySentimentJudge:
 class TopicJudge:
     "Topic classifier: `judge(texts) -> (N, C)` probabilities over `classes`; TF-IDF words, or the features of `featurize`."
     def __init__(self, classes:list[str], pipe, featurize=None):
-        self.classes, self.pipe, self.featurize, self.accuracy, self.short_accuracy = list(classes), pipe, featurize, None, None
+        self.classes, self.pipe, self.featurize = list(classes), pipe, featurize
+        self.accuracy = self.short_accuracy = self.balanced = self.short_balanced = None    # measured by `from_data`
         self.name = "tfidf-logreg" if featurize is None else f"{getattr(featurize, 'name', 'features')}-logreg"
         self.limits = ("word features only: sees topic words, not meaning" if featurize is None else "a linear read-out of LM features") + \
                       "; fitted on news chunks of the topic data's train split, classes weighted equally"
@@ -113,7 +114,8 @@ def from_data(cls:TopicJudge, data_dir, featurize=None, Cs=(0.01, 0.1, 1.0, 10.0
     if featurize is not None: featurize = _cached(featurize)
     fits = [cls.fit(ds["train"]["text"], ds["train"]["label"], classes, C, featurize) for C in Cs]
     val = ds["validation"] if "validation" in ds else ds["train"]
-    j = max(fits, key=lambda f: _balanced(f, _windows(val["text"]), val["label"]))
+    val_windows = _windows(val["text"])
+    j = max(fits, key=lambda f: _balanced(f, val_windows, val["label"]))
     test = ds["test"] if "test" in ds else val
     y, short = np.asarray(test["label"]), _windows(test["text"], seed=1)
     j.accuracy, j.short_accuracy = float(np.mean(j(test["text"]).argmax(1) == y)), float(np.mean(j(short).argmax(1) == y))

@@ -13,7 +13,8 @@ from .core import DGLMError, Preset, atomic_dir, default_device
 from .hub import load_decoder, sha256_file
 from .encoder import Encoder, Standardizer
 from .diffusion import DiffusionTransformer, sample
-from .prompt import SoftPromptLM, apply_adaptation
+from .prompt import SoftPromptLM
+from .adapt import apply_adaptation
 from .bow import prompt_generator
 from .classifiers import load_classifiers
 from .guidance import Guidance

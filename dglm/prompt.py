@@ -4,17 +4,15 @@
 
 # %% ../nbs/10_prompt.ipynb #633216ad
 from __future__ import annotations
-import math, json, warnings
-from pathlib import Path
+import math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
-from safetensors.torch import save_file, load_file, save_model, load_model
-from .core import PromptConfig, DecoderConfig, DGLMError, atomic_dir
+from .core import PromptConfig, DecoderConfig, DGLMError
 from .layers import Block, sinusoidal
 from .schedule import logsnr_cosine, shift_for_scale
 
 # %% auto #0
-__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss', 'apply_adaptation']
+__all__ = ['KINDS', 'POSITIONS', 'noise_augment', 'renoise', 'PromptGenerator', 'SoftPromptLM', 'bow_loss']
 
 # %% ../nbs/10_prompt.ipynb #8020fff6
 def noise_augment(x:torch.Tensor, # (B, d) standardised embeddings
@@ -324,78 +322,3 @@ def generate(self:SoftPromptLM, prefix_texts:list[str], emb:torch.Tensor|None=No
     ids = [self.tokenizer(t, add_special_tokens=False).input_ids for t in prefix_texts]
     new = self.generate_ids(ids, emb, a2, max_new_tokens, do_sample, top_p, repetition_penalty, temperature, seed)
     return self.tokenizer.batch_decode(new, skip_special_tokens=True)
-
-# %% ../nbs/10_prompt.ipynb #dae1c067
-def apply_adaptation(decoder, dcfg:DecoderConfig):
-    "Make `decoder` trainable as `dcfg.adaptation` says: 'full', 'lora' (peft) or 'frozen'; returns the model to use."
-    mode = dcfg.adaptation
-    if mode == "full": return decoder.requires_grad_(True)
-    if mode == "frozen": return decoder.requires_grad_(False)
-    if mode != "lora": raise DGLMError(f"unknown decoder adaptation {mode!r}: use 'full', 'lora' or 'frozen'")
-    from peft import LoraConfig, get_peft_model
-    leaves = {n.rsplit(".", 1)[-1] for n, m in decoder.named_modules() if n and not list(m.children())}
-    targets = [t for t in dcfg.lora_targets if t in leaves]
-    if not targets:
-        raise DGLMError(f"none of the LoRA targets {list(dcfg.lora_targets)} is a layer of {type(decoder).__name__}; "
-                        f"set decoder.lora_targets to some of {sorted(leaves)}")
-    if len(targets) < len(dcfg.lora_targets):
-        warnings.warn(f"LoRA targets not in {type(decoder).__name__}: {sorted(set(dcfg.lora_targets) - set(targets))}")
-    lcfg = LoraConfig(r=dcfg.lora_r, lora_alpha=dcfg.lora_alpha, target_modules=targets, lora_dropout=0.0,
-                      bias="none", task_type="CAUSAL_LM")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*fan_in_fan_out.*")   # GPT-2's Conv1D: peft sets it itself
-        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*")
-        return get_peft_model(decoder, lcfg)
-
-@patch
-def trainable_parameters(self:SoftPromptLM)->list[nn.Parameter]:
-    "The parameters the optimiser should see: the generator plus whatever the adaptation left trainable."
-    return [p for p in self.parameters() if p.requires_grad]
-
-@patch
-def n_trainable(self:SoftPromptLM)->int: return sum(p.numel() for p in self.trainable_parameters())
-
-@patch
-def adaptation(self:SoftPromptLM)->str:
-    "'lora' (a peft model), 'full' (decoder weights trainable) or 'frozen'."
-    if hasattr(self.decoder, "peft_config"): return "lora"
-    return "full" if any(p.requires_grad for p in self.decoder.parameters()) else "frozen"
-
-# %% ../nbs/10_prompt.ipynb #a8ec3a20
-@patch
-def save_trainable(self:SoftPromptLM, path:str|Path)->Path:
-    "Write the generator and the decoder's trained part (LoRA adapter or full weights) to folder `path`."
-    mode, path = self.adaptation(), Path(path)
-    with atomic_dir(path) as tmp:
-        save_file({k: v.detach().contiguous().cpu() for k, v in self.generator.state_dict().items()}, tmp/"generator.safetensors")
-        if mode == "lora":
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*")
-                self.decoder.save_pretrained(tmp/"adapter")
-        elif mode == "full": save_model(self.decoder, str(tmp/"decoder.safetensors"))
-        (tmp/"prompt.json").write_text(json.dumps(dict(adaptation=mode, num_tokens=self.num_tokens,
-            latent_dim=self.generator.latent_dim, decoder_hidden=self.generator.out_dim,
-            decoder_class=type(self.decoder.get_base_model() if mode == "lora" else self.decoder).__name__), indent=1))
-    return path
-
-@patch
-def load_trainable(self:SoftPromptLM, path:str|Path)->SoftPromptLM:
-    "Load what `save_trainable` wrote into this model and restore its adaptation (a plain decoder is wrapped with the adapter)."
-    path = Path(path)
-    if not (path/"prompt.json").exists(): raise DGLMError(f"{path} holds no saved soft-prompt model (prompt.json is missing)")
-    meta = json.loads((path/"prompt.json").read_text())
-    if (meta["latent_dim"], meta["decoder_hidden"]) != (self.generator.latent_dim, self.generator.out_dim):
-        raise DGLMError(f"{path} was saved for embeddings of size {meta['latent_dim']} and a decoder of hidden size "
-                        f"{meta['decoder_hidden']}; this model has {self.generator.latent_dim} and {self.generator.out_dim}")
-    dev = next(self.generator.parameters()).device
-    self.generator.load_state_dict(load_file(path/"generator.safetensors", device=str(dev)))
-    if meta["adaptation"] == "lora":
-        from peft import PeftModel, set_peft_model_state_dict
-        if hasattr(self.decoder, "peft_config"):
-            set_peft_model_state_dict(self.decoder, load_file(path/"adapter"/"adapter_model.safetensors", device=str(dev)))
-        else: self.decoder = PeftModel.from_pretrained(self.decoder, path/"adapter", is_trainable=True)
-    elif meta["adaptation"] == "full":
-        load_model(self.decoder, str(path/"decoder.safetensors"), device=str(dev))
-        self.decoder.requires_grad_(True)
-    else: self.decoder.requires_grad_(False)
-    return self

@@ -165,6 +165,7 @@ def recipe_plot(results:list[dict], path=None):
 def _plain(lm):
     "A context in which `lm` decodes as the untrained decoder (a LoRA adapter switched off)."
     import contextlib
+    from dglm import adapt  # SoftPromptLM.adaptation
     if lm.adaptation() == "lora": return lm.decoder.disable_adapter()
     if lm.adaptation() == "frozen": return contextlib.nullcontext()
     raise DGLMError("the plain decoder of a fully fine-tuned model is not at hand: load the base decoder separately")

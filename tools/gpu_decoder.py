@@ -95,7 +95,8 @@ def train(a):
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     from dglm.core import get_preset
     from dglm.encoder import Standardizer
-    from dglm.prompt import PromptGenerator, SoftPromptLM, apply_adaptation
+    from dglm.prompt import PromptGenerator, SoftPromptLM
+    from dglm.adapt import apply_adaptation
     from dglm.stages import DecoderStage
     from dglm.train import fit
     meta = json.loads((tree/"meta.json").read_text())

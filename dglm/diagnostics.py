@@ -7,7 +7,6 @@ from __future__ import annotations
 import torch, torch.nn.functional as F
 from .core import DGLMError
 from .prompt import SoftPromptLM, renoise
-from . import adapt  # SoftPromptLM.trainable_parameters
 
 # %% auto #0
 __all__ = ['plot_layout', 'embedding_use', 'generation_similarity', 'plot_conditioning']

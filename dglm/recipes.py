@@ -12,8 +12,8 @@ from .train import batch_indices
 
 # %% auto #0
 __all__ = ['THROUGHPUT_VARIANTS', 'RECIPES', 'COMMON', 'matmul_peak', 'train_flops', 'decoder_throughput', 'throughput_table',
-           'run_recipe', 'compare_recipes', 'recipe_table', 'recipe_plot', 'attribute_transfer', 'decoder_goals',
-           'goals_table']
+           'run_recipe', 'compare_recipes', 'recipe_table', 'recipe_plot', 'sentiment_embeddings', 'attribute_transfer',
+           'decoder_goals', 'goals_table']
 
 # %% ../nbs/24_recipes.ipynb #37a756b6
 def matmul_peak(dtype=torch.float32, n:int=2048, seconds:float=1.0)->float:
@@ -170,20 +170,26 @@ def _plain(lm):
     if lm.adaptation() == "frozen": return contextlib.nullcontext()
     raise DGLMError("the plain decoder of a fully fine-tuned model is not at hand: load the base decoder separately")
 
+def sentiment_embeddings(data_dir, standardizer, dim:int, n:int, seed:int=0)->dict:
+    "n standardised embeddings of held-out positive and of negative human-rated texts (the `sentiment` pool's test split; a seeded draw)."
+    from dglm.latent import label_pool
+    emb, labels, classes = label_pool(data_dir, "sentiment", dim)
+    g, out = torch.Generator().manual_seed(seed), {}
+    for cls in ("positive", "negative"):
+        idx = (labels == classes.index(cls)).nonzero().flatten()
+        out[cls] = standardizer(emb[idx[torch.randperm(len(idx), generator=g)[:n]]])
+    return out
+
 def attribute_transfer(lm, data_dir, standardizer, n:int=64, max_new_tokens:int=20, seed:int=0)->dict:
     "VADER-positive share of continuations of neutral openers given the embeddings of positive vs negative human-rated texts."
-    from dglm.latent import label_pool, read_prompt_set
+    from dglm.latent import read_prompt_set
     from dglm.judges import VaderJudge
-    emb, labels, classes = label_pool(data_dir, "sentiment", lm.generator.latent_dim)
     openers = read_prompt_set(data_dir, "sentiment_neutral", n, half="dev")
-    g, vader, out = torch.Generator().manual_seed(seed), VaderJudge(), {}
-    for cls in ("positive", "negative", None):
-        if cls is None: e = None
-        else:
-            idx = (labels == classes.index(cls)).nonzero().flatten()
-            e = standardizer(emb[idx[torch.randperm(len(idx), generator=g)[:len(openers)]]])
+    E = sentiment_embeddings(data_dir, standardizer, lm.generator.latent_dim, len(openers), seed)
+    vader, out = VaderJudge(), {}
+    for cls, e in (*E.items(), ("none", None)):
         texts = lm.generate(openers, e, max_new_tokens=max_new_tokens, seed=seed)
-        out[cls or "none"] = float((VaderJudge.label(vader(texts)) == 1).mean()); out[f"texts_{cls or 'none'}"] = texts
+        out[cls], out[f"texts_{cls}"] = float((VaderJudge.label(vader(texts)) == 1).mean()), texts
     return dict(out, difference=out["positive"] - out["negative"], n=len(openers))
 
 def decoder_goals(lm, data_dir, standardizer, n:int=128, transfer_n:int=64, judge=None, seed:int=0)->dict:

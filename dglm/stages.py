@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .core import DGLMError, Preset, ClassifierConfig, atomic_dir, atomic_file, file_lock, bf16_fast
 from .train import Stage, fit, make_accelerator, cosine_with_warmup
 from .prompt import SoftPromptLM
-from . import adapt  # SoftPromptLM.save_trainable (train_decoder)
+from .adapt import apply_adaptation   # and SoftPromptLM.save_trainable (train_decoder)
 
 # %% auto #0
 __all__ = ['C_GRID', 'CLASSIFIER_OPTIONS', 'load_lm', 'load_stats', 'emb_matrix', 'DiffusionStage', 'DecoderStage',
@@ -159,7 +159,6 @@ def build_soft_prompt_lm(preset:Preset, latent_dim:int):
     "The decoder named by the preset (through `dglm.hub`), adapted as configured, with a fresh prompt generator."
     from dglm.hub import load_decoder
     from dglm.prompt import SoftPromptLM
-    from dglm.adapt import apply_adaptation
     from dglm.bow import prompt_generator
     dec, tok = load_decoder(preset.decoder.name)
     dec = apply_adaptation(dec, preset.decoder)

@@ -14,9 +14,10 @@ from dglm.core import bf16_fast
 from dglm.stages import load_stats, load_lm, warm_start
 from dglm.latent import read_prompt_set
 from dglm.judges import VaderJudge
-from dglm.bow import prompt_generator, shown_vocabulary
+from dglm.bow import prompt_generator, top_words
 sys.path.insert(0, str(Path(__file__).parent))
 import transfer_probe as T
+from dglm.recipes import sentiment_embeddings
 
 def corpus(lm, data):
     "Raw embeddings and token ids of the LM continuations and the attribute training texts."
@@ -44,10 +45,10 @@ class Pair(nn.Module):
     def forward(self, e, a2): return torch.cat([self.a(e, a2), self.b(e, a2)], 1)
 
 def alternate(self, prompt):
-    "(B, K) ids: each query's best whole word in turn, distinct."
-    W = self.decoder.get_input_embeddings().weight.float()
-    s = prompt.detach().float() @ W.T
-    s = s.masked_fill(~shown_vocabulary(self.tokenizer, s.shape[-1], self.num_tokens), -torch.inf)
+    "(B, K) ids: each query in turn names its best whole word not yet shown."
+    s = prompt.detach().float() @ self.decoder.get_input_embeddings().weight.float().T      # (B, M, V)
+    if getattr(self, "_shown", None) is None: top_words(self, s[:, 0])                        # builds the word mask once
+    s = s.masked_fill(~self._shown, -torch.inf)
     out = torch.zeros(len(s), self.num_tokens, dtype=torch.long)
     for k in range(self.num_tokens):
         i = s[:, k % s.shape[1]].argmax(-1); out[:, k] = i
@@ -66,9 +67,9 @@ if __name__ == "__main__":
         lm.generator = shipped; torch.save(head.state_dict(), path)
     head.eval()
     openers = read_prompt_set(data, "sentiment_neutral", N, half=half)
-    E, vader, out = T.class_embeddings(lm, data, len(openers), std), VaderJudge(), {}
+    E, vader, out = sentiment_embeddings(data, std, lm.generator.latent_dim, len(openers)), VaderJudge(), {}
     for name, gen, pick in (("residual head alone", head, None), ("shipped + residual, alternating", Pair(lm.generator, head), alternate)):
-        shipped, lm.generator, T.pick_words = lm.generator, gen, (lambda *a, pick=pick: pick)
-        r = out[name] = T.probe(lm, name, E, openers, vader); lm.generator = shipped
+        shipped, lm.generator = lm.generator, gen
+        r = out[name] = T.probe(lm, name, E, openers, vader, pick); lm.generator = shipped
         print(f"{name}: lines {100 * r['diff_words']:+.1f}  continuations {100 * r['diff_text']:+.1f}", flush=True)
     Path(f"results/small-cpu/issue19/transfer_probe-residual-{half}.json").write_text(json.dumps(out, indent=1))

@@ -14,7 +14,8 @@ import json, os, sys, time, torch
 from pathlib import Path
 from dglm.core import get_preset
 from dglm.stages import decoder_from_checkpoint, load_stats
-from dglm.latent import label_pool, read_prompt_set
+from dglm.latent import read_prompt_set
+from dglm.recipes import sentiment_embeddings
 from dglm.judges import VaderJudge
 from dglm.bow import top_words
 from dglm.prompt import SoftPromptLM
@@ -25,13 +26,6 @@ NEG = "terrible hate awful sad worst horrible ugly disgusting bad boring angry p
 def load(run):
     over = dict(s.split("=", 1) for s in open(str(run) + ".set").read().split())
     return decoder_from_checkpoint(get_preset("small", over), run).eval()
-
-def class_embeddings(lm, data, n, std):
-    "n standardised embeddings of positive and of negative test texts (a fixed random draw)."
-    emb, labels, classes = label_pool(data, "sentiment", lm.generator.latent_dim)
-    g = torch.Generator().manual_seed(0)
-    pick = lambda c: (labels == classes.index(c)).nonzero().flatten()
-    return {c: std(emb[(i := pick(c))[torch.randperm(len(i), generator=g)[:n]]]) for c in ("positive", "negative")}
 
 def pick_words(lm, variant, cls):
     "A `slot_ids` replacement for the variant (None: the model's own)."
@@ -45,8 +39,8 @@ def pick_words(lm, variant, cls):
         return lambda self, p: ids[None].expand(len(p), -1)
     return None
 
-def probe(lm, variant, E, openers, vader):
-    "VADER-positive shares of the lines and the continuations for one variant."
+def probe(lm, variant, E, openers, vader, pick=None):
+    "VADER-positive shares of the lines and the continuations for one variant (`pick`: a `slot_ids` to use instead)."
     name, _, arg = variant.partition(":")
     own, head, r = SoftPromptLM.slot_ids, {k: v.clone() for k, v in lm.generator.state_dict().items()}, {}
     if name == "head": lm.generator.load_state_dict(torch.load(arg, weights_only=True))
@@ -54,7 +48,7 @@ def probe(lm, variant, E, openers, vader):
     pos = lambda texts: float((VaderJudge.label(vader(texts)) == 1).mean())
     try:
         for cls, e in E.items():
-            SoftPromptLM.slot_ids = pick_words(lm, variant, cls) or own
+            SoftPromptLM.slot_ids = pick or pick_words(lm, variant, cls) or own
             with torch.no_grad(): ids = lm.slot_ids(lm.generator(e, torch.full((len(e),), 0.95))).tolist()
             lines = [" ".join(lm.tokenizer.decode([i]).strip() for i in row) for row in ids]
             texts = lm.generate(openers, e, max_new_tokens=20, seed=0)
@@ -69,7 +63,7 @@ if __name__ == "__main__":
     run = Path(os.environ.get("DGLM_RUN", Path(os.environ.get("DGLM_CACHE", Path.home()/".cache/dglm"))/"runs/decoder-bow16-snap"))
     lm, std = load(run), load_stats(data)
     openers = read_prompt_set(data, "sentiment_neutral", n, half=half)
-    E, vader = class_embeddings(lm, data, len(openers), std), VaderJudge()
+    E, vader = sentiment_embeddings(data, std, lm.generator.latent_dim, len(openers)), VaderJudge()
     res = json.loads(out.read_text()) if out.exists() else {}
     for v in variants:
         t = time.time(); r = res[f"{v} ({half}, {len(openers)})"] = probe(lm, v, E, openers, vader)

@@ -57,7 +57,7 @@ def alternate(self, prompt):
 
 if __name__ == "__main__":
     path, N, half, data = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], "/work/data-48k"
-    lm, std = T.load(Path.home()/".cache/dglm/runs/decoder-bow16-snap"), load_stats(data)
+    lm, std = T.load(T.SHIPPED), load_stats(data)
     head = prompt_generator(lm.cfg, lm.generator.latent_dim, lm.decoder)
     if path.exists(): head.load_state_dict(torch.load(path, weights_only=True))
     else:

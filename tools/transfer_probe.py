@@ -20,12 +20,21 @@ from dglm.judges import VaderJudge
 from dglm.bow import top_words
 from dglm.prompt import SoftPromptLM
 
+SHIPPED = Path(os.environ.get("DGLM_RUN", Path(os.environ.get("DGLM_CACHE", Path.home()/".cache/dglm"))/"runs/decoder-bow16-snap"))
 POS = "great love wonderful happy best amazing beautiful perfect excellent fun enjoy good nice awesome glad lovely".split()
 NEG = "terrible hate awful sad worst horrible ugly disgusting bad boring angry poor disappointed annoying stupid pathetic".split()
 
 def load(run):
     over = dict(s.split("=", 1) for s in open(str(run) + ".set").read().split())
     return decoder_from_checkpoint(get_preset("small", over), run).eval()
+
+def oracle_ids(tok, cls, k=16):
+    "(k,) token ids of the first k plainly positive or negative oracle words."
+    return torch.tensor([tok.encode(" " + w)[0] for w in (POS if cls == "positive" else NEG)][:k])
+
+def head_words(lm, prompt, n):
+    "(B, n) the head's (query 0's) n best whole words."
+    return top_words(lm, (prompt[:, :1].detach().float() @ lm.decoder.get_input_embeddings().weight.float().T)[:, 0])[:, :n]
 
 def pick_words(lm, variant, cls):
     "A `slot_ids` replacement for the variant (None: the model's own)."
@@ -35,12 +44,12 @@ def pick_words(lm, variant, cls):
         return lambda self, p: top_words(self, (p.detach().float() @ self.decoder.get_input_embeddings().weight.float().T)[:, 0]
                                          + w * self.generator.bias.detach().float())
     if name == "oracle":
-        ids = torch.tensor([lm.tokenizer.encode(" " + w)[0] for w in (POS if cls == "positive" else NEG)])
+        ids = oracle_ids(lm.tokenizer, cls)
         return lambda self, p: ids[None].expand(len(p), -1)
     return None
 
 def probe(lm, variant, E, openers, vader, pick=None):
-    "VADER-positive shares of the lines and the continuations for one variant (`pick`: a `slot_ids` to use instead)."
+    "VADER-positive shares of the lines and the continuations for one variant (`pick`: a `slot_ids` to use instead, or one per class)."
     name, _, arg = variant.partition(":")
     own, head, r = SoftPromptLM.slot_ids, {k: v.clone() for k, v in lm.generator.state_dict().items()}, {}
     if name == "head": lm.generator.load_state_dict(torch.load(arg, weights_only=True))
@@ -48,7 +57,7 @@ def probe(lm, variant, E, openers, vader, pick=None):
     pos = lambda texts: float((VaderJudge.label(vader(texts)) == 1).mean())
     try:
         for cls, e in E.items():
-            SoftPromptLM.slot_ids = pick or pick_words(lm, variant, cls) or own
+            SoftPromptLM.slot_ids = (pick[cls] if isinstance(pick, dict) else pick) or pick_words(lm, variant, cls) or own
             with torch.no_grad(): ids = lm.slot_ids(lm.generator(e, torch.full((len(e),), 0.95))).tolist()
             lines = [" ".join(lm.tokenizer.decode([i]).strip() for i in row) for row in ids]
             texts = lm.generate(openers, e, max_new_tokens=20, seed=0)
@@ -60,8 +69,7 @@ def probe(lm, variant, E, openers, vader, pick=None):
 if __name__ == "__main__":
     out, n, half, variants = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
     data = os.environ.get("DGLM_DATA", "/work/data-48k")
-    run = Path(os.environ.get("DGLM_RUN", Path(os.environ.get("DGLM_CACHE", Path.home()/".cache/dglm"))/"runs/decoder-bow16-snap"))
-    lm, std = load(run), load_stats(data)
+    lm, std = load(SHIPPED), load_stats(data)
     openers = read_prompt_set(data, "sentiment_neutral", n, half=half)
     E, vader = sentiment_embeddings(data, std, lm.generator.latent_dim, len(openers)), VaderJudge()
     res = json.loads(out.read_text()) if out.exists() else {}

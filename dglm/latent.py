@@ -15,8 +15,8 @@ from .sources import normalise
 
 # %% auto #0
 __all__ = ['LATENT_RUNS', 'frechet', 'heldout_embeddings', 'target_probability', 'with_classifier', 'read_prompt_set',
-           'label_pool', 'nearest_labels', 'latent_runs', 'latent_run', 'latent_evaluation', 'latent_table',
-           'latent_goals', 'latent_plot', 'write_latent', 'strength_scales', 'write_scales']
+           'label_pool', 'nearest_labels', 'class_reference', 'latent_runs', 'latent_run', 'latent_evaluation',
+           'latent_table', 'latent_goals', 'latent_plot', 'write_latent', 'strength_scales', 'write_scales']
 
 # %% ../nbs/14_latent.ipynb #356817ae
 def frechet(a:torch.Tensor, # (N, d) embeddings
@@ -92,6 +92,21 @@ def nearest_labels(x:torch.Tensor, # (N, d) raw unit-norm samples
     "The label of each sample's nearest pool text by cosine, (N,)."
     return torch.cat([labels[(x[i:i + batch] @ emb.T).argmax(-1)] for i in range(0, len(x), batch)])
 
+def class_reference(data_dir, # a `dglm prepare` folder
+                    attr:str, pool # `label_pool`'s (embeddings, labels, classes)
+                   )->dict[str, float]:
+    "Per class: the share of the attribute's real texts outside the pool (train and validation) whose nearest pool text has their class."
+    from datasets import load_from_disk
+    emb, labels, classes = pool
+    dd = load_from_disk(str(Path(data_dir)/"attributes"/attr))
+    rest = [dd[s] for s in ("train", "validation") if s in dd]
+    if not rest: return {}
+    x = F.normalize(torch.cat([torch.tensor(d["emb"], dtype=torch.float32) for d in rest]), dim=-1)
+    y = torch.cat([torch.tensor(d["label"]) for d in rest])
+    nn = nearest_labels(x, emb, labels)
+    return {c: float((nn[y == i] == i).float().mean()) for i, c in enumerate(classes) if (y == i).any()}
+
+
 # %% ../nbs/14_latent.ipynb #6ea693c4
 LATENT_RUNS = dict(sentiment=(("sentiment_negative", "positive"), ("sentiment_positive", "negative")),
                    toxicity=(("toxicity", "nontoxic"),), topic=None)     # topic: every class, on the topic openings
@@ -136,11 +151,12 @@ def latent_evaluation(pipe, data_dir, # the pipeline, and the `dglm prepare` fol
                       seed:int=0, progress:bool=True,
                       **sample_kw # passed to `sample_embeddings`, e.g. estimator='likelihood'
                      )->list[dict]:
-    "One row per (run, strength): the share of samples whose nearest human-labelled text has the target label, FD and p(target)."
+    "One row per (run, strength): the share of samples whose nearest human-labelled text has the target label (and of real texts of that label), FD and p(target)."
     runs, d = latent_runs(pipe, tasks), pipe.preset.diffusion.latent_dim
     real = heldout_embeddings(data_dir)[1]
     sets = {r["prompts"]: read_prompt_set(data_dir, r["prompts"], prompts, half) for r in runs}
     pools = {t: label_pool(data_dir, t, d, exclude=sum((sets[r["prompts"]] for r in runs if r["task"] == t), [])) for t in {r["task"] for r in runs}}
+    refs = {t: class_reference(data_dir, t, pool) for t, pool in pools.items()}
     out, drawn = [], {}   # per prompt set: its encoded prompts and unguided samples, shared by all its runs
     for r in tqdm(runs, desc="latent evaluation", disable=not progress):
         p = sets[r["prompts"]]; k = math.ceil(samples / len(p))
@@ -149,14 +165,17 @@ def latent_evaluation(pipe, data_dir, # the pipeline, and the `dglm prepare` fol
             drawn[r["prompts"]] = cond, pipe.standardizer.to_sphere(pipe.sample_embeddings(cond, num_samples=k, seed=seed, **sample_kw))
         cond, base = drawn[r["prompts"]]
         rows = latent_run(pipe, cond, k, f"{r['task']}={r['target']}", strengths, real, pools[r["task"]], base, seed, **sample_kw)
-        out += [dict(r, n=len(p) * k, half=half, **row) for row in rows]
+        out += [dict(r, n=len(p) * k, half=half, nn_real=refs[r["task"]].get(r["target"]), **row) for row in rows]
     return out
 
 # %% ../nbs/14_latent.ipynb #b454d6a8
+def _pct(x): return "-" if x is None else f"{100 * x:.1f}"
+
 def latent_table(rows:list[dict])->str:
     "Markdown: per run and strength, % next to a target text, p(target), FD and its ratio to unguided, cos to unguided."
-    head = "| prompts | target | s | n | % nearest text on target | p(target) | FD | FD / unguided | cos to unguided |\n|---|---|---|---|---|---|---|---|---|\n"
-    return head + "".join(f"| {r['prompts']} | {r['target']} | {r['strength']:g} | {r['n']} | {100 * r['nn_target']:.1f} | "
+    head = ("| prompts | target | s | n | % nearest text on target | real texts of the target: % | p(target) | FD | FD / unguided | cos to unguided |\n"
+            "|---|---|---|---|---|---|---|---|---|---|\n")
+    return head + "".join(f"| {r['prompts']} | {r['target']} | {r['strength']:g} | {r['n']} | {100 * r['nn_target']:.1f} | {_pct(r.get('nn_real'))} | "
                           f"{r['p_target']:.3f} | {r['fd']:.3f} | {r['fd_ratio']:.2f} | {r['cos_unguided']:.3f} |\n" for r in rows)
 
 def latent_goals(rows:list[dict], strength:float)->list[dict]:
@@ -165,25 +184,27 @@ def latent_goals(rows:list[dict], strength:float)->list[dict]:
     out = []
     for r in (x for x in rows if x["strength"] == strength):
         g, u = at(r, strength), at(r, 0.)
+        real = "" if r.get("nn_real") is None else f"; real texts of the class: {_pct(r['nn_real'])}%"
         if r["task"] == "sentiment":
-            out.append(dict(goal=f"{r['prompts']} -> {r['target']}: >= 80% and >= +30 points", value=f"{100*g['nn_target']:.1f}% (unguided {100*u['nn_target']:.1f}%)",
+            out.append(dict(goal=f"{r['prompts']} -> {r['target']}: >= 80% and >= +30 points", value=f"{100*g['nn_target']:.1f}% (unguided {100*u['nn_target']:.1f}%{real})",
                             met=g["nn_target"] >= 0.8 and g["nn_target"] - u["nn_target"] >= 0.3))
         elif r["task"] == "toxicity":
             tox, tox0 = 1 - g["nn_target"], 1 - u["nn_target"]
             out.append(dict(goal="toxic prompts: share next to a toxic text <= 1/3 of unguided", value=f"{100*tox:.1f}% (unguided {100*tox0:.1f}%)", met=tox <= tox0 / 3))
-        else: out.append(dict(goal=f"topic={r['target']}: >= 70%", value=f"{100*g['nn_target']:.1f}% (unguided {100*u['nn_target']:.1f}%)", met=g["nn_target"] >= 0.7))
+        else: out.append(dict(goal=f"topic={r['target']}: >= 70%", value=f"{100*g['nn_target']:.1f}% (unguided {100*u['nn_target']:.1f}%{real})", met=g["nn_target"] >= 0.7))
         out.append(dict(goal=f"{r['prompts']} -> {r['target']}: FD <= 1.25 x unguided", value=f"{g['fd_ratio']:.2f}", met=g["fd_ratio"] <= 1.25))
     return out
 
 # %% ../nbs/14_latent.ipynb #79b12b5a
 def latent_plot(rows:list[dict], path=None):
-    "Share next to a target text and FD / unguided against strength, one line per run; saved to `path` if given."
+    "Share next to a target text (dotted: real texts of the target class) and FD / unguided against strength, one line per run; saved to `path` if given."
     import matplotlib; import matplotlib.pyplot as plt
     fig, ax = plt.subplots(1, 2, figsize=(11, 3.8))
     for key in dict.fromkeys((r["prompts"], r["target"]) for r in rows):
         rs = sorted((r for r in rows if (r["prompts"], r["target"]) == key), key=lambda r: r["strength"])
         s = [r["strength"] for r in rs]
-        ax[0].plot(s, [100 * r["nn_target"] for r in rs], marker="o", label=f"{key[0]} -> {key[1]}")
+        line, = ax[0].plot(s, [100 * r["nn_target"] for r in rs], marker="o", label=f"{key[0]} -> {key[1]}")
+        if rs[0].get("nn_real") is not None: ax[0].axhline(100 * rs[0]["nn_real"], color=line.get_color(), ls=":", lw=1)
         ax[1].plot(s, [r["fd_ratio"] for r in rs], marker="o")
     ax[0].set(xlabel="guidance strength s", ylabel="% nearest human-labelled text on target", ylim=(0, 100))
     ax[1].axhline(1.25, color="grey", ls="--", lw=1); ax[1].set(xlabel="guidance strength s", ylabel="FD / unguided FD")

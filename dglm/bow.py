@@ -11,7 +11,7 @@ from .core import PromptConfig, DGLMError
 from .prompt import PromptGenerator
 
 # %% auto #0
-__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words']
+__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'contrast_ids']
 
 # %% ../nbs/25_bow.ipynb #6a7df9e8
 class BowHead(nn.Module):
@@ -62,3 +62,15 @@ def top_words(lm, scores:torch.Tensor)->torch.Tensor:
     "(B, K) ids of the `lm.num_tokens` best whole words by (B, V) `scores`; the word mask is built once per model."
     if getattr(lm, "_shown", None) is None: lm._shown = shown_vocabulary(lm.tokenizer, scores.shape[-1], lm.num_tokens)
     return scores.masked_fill(~lm._shown.to(scores.device), -torch.inf).topk(lm.num_tokens, -1).indices
+
+# %% ../nbs/25_bow.ipynb #c0a1b2d2
+def contrast_ids(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steered sample, then of its unguided twin
+                 k:int # slots that show the words of the difference
+                )->torch.Tensor:
+    "(B, K) ids: the head's K - k best whole words of the steered sample, then the k best of $(q_g - q_u)^\\top E$ not already shown."
+    if not 0 <= k <= lm.num_tokens: raise DGLMError(f"contrast_words must be between 0 and the {lm.num_tokens} slots, got {k}")
+    E = lm.decoder.get_input_embeddings().weight.float()
+    q = q.detach().float()
+    head = top_words(lm, q[:, 0] @ E.T)[:, :lm.num_tokens - k]
+    diff = ((q[:, 0] - q[:, 1]) @ E.T).masked_fill(~lm._shown.to(E.device), -torch.inf).scatter(1, head, -torch.inf)
+    return torch.cat([head, diff.topk(k, -1).indices], 1)

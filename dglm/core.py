@@ -59,6 +59,7 @@ class PromptConfig:
     position: str = "after"         # the slots go 'after' the prefix (the paper) or 'before' it, inside `frame`
     frame: str = "Key words:{slots}\n"  # the text around the slots when position='before'
     recon: float = 0.0               # share of training examples whose prefix is dropped: the decoder writes the embedded text from the slots alone
+    contrast_words: int = 0          # 'bow', steered samples: this many of the slots show the words of what guidance changed (25_bow)
 
 @dataclass
 class DiffusionConfig:

@@ -136,22 +136,39 @@ def sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg
     return self._sample(cond, guidance, cfg, steps, sampler, num_samples, seed, callback, project)
 
 @patch
-def _decode(self:DGLMPipeline, prompts:list[str], x:torch.Tensor, max_new_tokens=20, seed=0)->list[list[str]]:
+def _twin(self:DGLMPipeline, cond, guidance, cfg=None, steps=None, sampler=None, num_samples=1, seed=0, project=None):
+    "The unguided samples of the same prompts and seed when `guidance` steers and the decoder's line shows contrast words; else None."
+    c = self.lm.cfg
+    if not (guidance.active and c.kind == "bow" and c.contrast_words): return None
+    return self._sample(cond, self.guidance(seed=seed), cfg, steps, sampler, num_samples, seed, project=project)
+
+@patch
+def twin_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None,
+                    num_samples=1, seed=0, project:bool|None=None)->torch.Tensor|None:
+    "The unguided twins that `decode(ref=...)` reads beside `sample_embeddings(prompts, steer, ...)` with the same arguments; None when not needed."
+    cond = prompts.to(self.device) if torch.is_tensor(prompts) else self.encode(self.check_prompts(prompts))
+    return self._twin(cond, self.guidance(steer, strength, seed=seed), cfg, steps, sampler, num_samples, seed, project)
+
+@patch
+def _decode(self:DGLMPipeline, prompts:list[str], x:torch.Tensor, max_new_tokens=20, seed=0, ref=None)->list[list[str]]:
     "Steps 3-4 on checked input: re-noise, soft prompt, decode; a list per prompt of len(x) / len(prompts) strings."
     k, dc = len(x) // len(prompts), self.preset.decoder
     with self._timed("decode"):
         texts = self.lm.generate([p for p in prompts for _ in range(k)], x, a2=self.preset.prompt.inference_a2,
-                                 max_new_tokens=max_new_tokens, top_p=dc.top_p, repetition_penalty=dc.repetition_penalty, seed=seed)
+                                 max_new_tokens=max_new_tokens, top_p=dc.top_p, repetition_penalty=dc.repetition_penalty, seed=seed, ref=ref)
     return [texts[i * k:(i + 1) * k] for i in range(len(prompts))]
 
 @patch
 def decode(self:DGLMPipeline, prompts, x:torch.Tensor, # (B * K, d) standardised embeddings, prompt-major
-           max_new_tokens:int=20, seed:int=0)->list[list[str]]:
+           max_new_tokens:int=20, seed:int=0,
+           ref:torch.Tensor|None=None # the unguided twins of steered `x` (`twin_embeddings`), for a line with contrast words
+          )->list[list[str]]:
     "Steps 3-4: the continuation each embedding asks for; a list (per prompt) of K strings."
     prompts, d = self.check_prompts(prompts, max_new_tokens), self.preset.diffusion.latent_dim
     if x.ndim != 2 or x.shape[1] != d or len(x) % len(prompts) or not len(x):
         raise DGLMError(f"decode needs (B * samples, {d}) embeddings for {len(prompts)} prompts, got {tuple(x.shape)}")
-    return self._decode(prompts, x, max_new_tokens, seed)
+    if ref is not None and ref.shape != x.shape: raise DGLMError(f"ref must match the embeddings' shape {tuple(x.shape)}, got {tuple(ref.shape)}")
+    return self._decode(prompts, x, max_new_tokens, seed, ref)
 
 @patch
 def __call__(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None, num_samples=1,
@@ -160,8 +177,10 @@ def __call__(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, st
     prompts = self.check_prompts(prompts, max_new_tokens); _at_least_one("samples", num_samples)
     guidance = self.guidance(steer, strength, posterior_samples, guidance_grad, seed, estimator)
     self.timings = {}
-    x = self._sample(self.encode(prompts), guidance, cfg, steps, sampler, num_samples, seed, project=project)
-    return self._decode(prompts, x, max_new_tokens, seed)
+    cond = self.encode(prompts)
+    x = self._sample(cond, guidance, cfg, steps, sampler, num_samples, seed, project=project)
+    ref = self._twin(cond, guidance, cfg, steps, sampler, num_samples, seed, project)
+    return self._decode(prompts, x, max_new_tokens, seed, ref)
 
 # %% ../nbs/13_pipeline.ipynb #7178c47b
 def write_manifest(folder, **info) -> dict:

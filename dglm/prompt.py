@@ -197,17 +197,19 @@ def slot_vectors(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
 
 @patch
 def slot_ids(self:SoftPromptLM, prompt:torch.Tensor)->torch.Tensor:
-    "(B, K) token ids a words prompt shows: each slot's most likely word, or a `BowHead`'s K highest-scoring whole words."
-    scores = prompt.detach().float() @ self.decoder.get_input_embeddings().weight.float().T     # (B, K or 1, V)
+    "(B, K) token ids a words prompt shows: each slot's most likely word, or a `BowHead`'s K highest-scoring whole words (with a steered sample's unguided twin as row 2: `contrast_ids`)."
+    scores = prompt.detach().float() @ self.decoder.get_input_embeddings().weight.float().T     # (B, K or 1 or 2, V)
     if self.cfg.kind != "bow": return scores.argmax(-1)
-    from dglm.bow import top_words
-    return top_words(self, scores[:, 0])
+    from dglm.bow import top_words, contrast_ids
+    return top_words(self, scores[:, 0]) if prompt.shape[1] == 1 else contrast_ids(self, prompt, self.cfg.contrast_words)
 
 @patch
-def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0)->list[list[str]]:
+def slot_words(self:SoftPromptLM, emb:torch.Tensor, a2:float=1.0,
+               ref:torch.Tensor|None=None # (B, d) the unguided twins of steered samples (see `generate_ids`)
+              )->list[list[str]]:
     "The words a 'words' or 'bow' prompt shows the decoder for standardised embeddings `emb` (B, d)."
-    with torch.no_grad():
-        s = self.generator(emb.to(next(self.generator.parameters()).device).float(), torch.full((len(emb),), float(a2)))
+    dev = next(self.generator.parameters()).device
+    with torch.no_grad(): s = self.line_query(emb.to(dev).float(), emb.to(dev).float(), ref, torch.full((len(emb),), float(a2)))
     return [[self.tokenizer.decode([t]) for t in row] for row in self.slot_ids(s).tolist()]
 
 # %% ../nbs/10_prompt.ipynb #c12b1140
@@ -279,11 +281,21 @@ def forward(self:SoftPromptLM, *args, **kw):
 
 # %% ../nbs/10_prompt.ipynb #d1e6f9cd
 @patch
+def line_query(self:SoftPromptLM, emb:torch.Tensor, z:torch.Tensor, # (B, d) a sample and its re-noised version
+               ref:torch.Tensor|None, a2:torch.Tensor)->torch.Tensor:
+    "The generator's output for `z`; for a 'bow' line with contrast words, the twin's query (the same noise on `ref`) as a second row."
+    pr = self.generator(z, a2)
+    if ref is None or self.cfg.kind != "bow" or not self.cfg.contrast_words: return pr
+    twin = z - a2.reshape(-1, 1).sqrt().to(z) * (emb - ref.to(emb))           # sqrt(a2) ref + the same noise
+    return torch.cat([pr, self.generator(twin, a2)], 1)
+
+@patch
 def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
                  emb:torch.Tensor|None=None, # (B, d) standardised embeddings (diffusion samples); None: plain decoder
                  a2:float|None=None, # re-noise to this alpha^2 first (default cfg.inference_a2; 1.0: no noise)
                  max_new_tokens:int=20, do_sample:bool=True, top_p:float|None=None,
-                 repetition_penalty:float|None=None, temperature:float=1.0, seed:int|None=None
+                 repetition_penalty:float|None=None, temperature:float=1.0, seed:int|None=None,
+                 ref:torch.Tensor|None=None # (B, d) unguided twins of steered `emb`: a 'bow' line shows `cfg.contrast_words` words of the difference
                 )->list[list[int]]:
     "New token ids per row, cut at the first EOS."
     a2 = self.cfg.inference_a2 if a2 is None else a2
@@ -295,7 +307,7 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
         pr = None
         if emb is not None:
             emb = emb.to(next(self.generator.parameters()).device).float()
-            pr = self.generator(emb if a2 >= 1 else renoise(emb, a2, g), torch.full((emb.shape[0],), float(a2)))
+            pr = self.line_query(emb, emb if a2 >= 1 else renoise(emb, a2, g), ref, torch.full((emb.shape[0],), float(a2)))
         K = 0 if pr is None else self.num_tokens
         if self.max_positions and max(map(len, prefix_ids)) + K + len(self.head_ids + self.tail_ids) + max_new_tokens > self.max_positions:
             raise DGLMError(f"prefix + {K} soft-prompt slots + {max_new_tokens} new tokens is longer than the decoder's "
@@ -314,11 +326,11 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
 @patch
 def generate(self:SoftPromptLM, prefix_texts:list[str], emb:torch.Tensor|None=None, a2:float|None=None,
              max_new_tokens:int=20, do_sample:bool=True, top_p:float|None=None, repetition_penalty:float|None=None,
-             temperature:float=1.0, seed:int|None=None)->list[str]:
+             temperature:float=1.0, seed:int|None=None, ref:torch.Tensor|None=None)->list[str]:
     "Continue each prefix text after its soft prompt (or plainly when `emb` is None); returns the new text."
     if isinstance(prefix_texts, str): prefix_texts = [prefix_texts]
     if emb is not None and emb.shape[0] != len(prefix_texts):
         raise DGLMError(f"{emb.shape[0]} embeddings for {len(prefix_texts)} prompts")
     ids = [self.tokenizer(t, add_special_tokens=False).input_ids for t in prefix_texts]
-    new = self.generate_ids(ids, emb, a2, max_new_tokens, do_sample, top_p, repetition_penalty, temperature, seed)
+    new = self.generate_ids(ids, emb, a2, max_new_tokens, do_sample, top_p, repetition_penalty, temperature, seed, ref)
     return self.tokenizer.batch_decode(new, skip_special_tokens=True)

@@ -149,6 +149,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
              dexperts_alphas:str=None, # comma-separated DExperts alpha values (default: 2; --full: 1,2)
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
+             contrast_words:int=None, # key-word slots that show the words of what guidance changed ('bow' decoders; default: the checkpoint's)
              full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds, DExperts a=1,2)
              latent_tasks:str="sentiment,toxicity,topic", # latent task: the attributes to steer
              latent_samples:int=512, # latent task: sampled embeddings per run
@@ -176,7 +177,8 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
         if not tasks: return
     from dglm.evaluate import evaluate as _evaluate
     kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples, expert_steps=expert_steps,
-              dexperts_alphas=dexperts_alphas and split(dexperts_alphas, float), steps=steps, guidance_grad=guidance_grad)
+              dexperts_alphas=dexperts_alphas and split(dexperts_alphas, float), steps=steps, guidance_grad=guidance_grad,
+              contrast_words=contrast_words)
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, quick=quick, half=half, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 

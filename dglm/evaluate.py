@@ -301,6 +301,13 @@ def _guidance_classifier(pipe, attr):
 # %% ../nbs/21_evaluate.ipynb #bf8b505a
 def _strip(rows): return [{k: v for k, v in r.items() if k not in ("generations", "_groups")} for r in rows]
 
+def _set_contrast(pipe, k:int):
+    "Show `k` words of what guidance changed on a 'bow' pipeline's key-word line (checked before any generation)."
+    c = pipe.lm.cfg
+    if c.kind != "bow": raise DGLMError(f"contrast words need a decoder that reads key words (prompt.kind 'bow'); this one's is {c.kind!r}")
+    if not 0 <= k <= c.num_tokens: raise DGLMError(f"contrast words must be between 0 and the {c.num_tokens} key-word slots, got {k}")
+    c.contrast_words = k
+
 def _pipeline(checkpoint):
     "The pipeline in folder `checkpoint`; a loaded pipeline (or None) as it is."
     if not isinstance(checkpoint, (str, Path)): return checkpoint
@@ -328,6 +335,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
              expert_steps:int=100, dexperts_alphas=None,   # DExperts' alpha values (default 2; --full: 1, 2)
              steps:int|None=None,           # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str|None=None,   # 'x0' or 'denoiser' (default: the checkpoint's)
+             contrast_words:int|None=None,  # key-word slots that show what guidance changed ('bow' decoders; default: the checkpoint's)
              progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
@@ -335,6 +343,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
     strengths, alphas = tuple(strengths or ((10,) if quick else (5, 10, 20))), tuple(dexperts_alphas or ((1.0, 2.0) if full else (2.0,)))
     if full: cfgs, seeds, expert_steps = (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
     pipe, expert_log, current = _pipeline(checkpoint), None, {}   # current: the run being built (best-of-N times itself on it)
+    if contrast_words is not None: _set_contrast(pipe, contrast_words)
     if system_factory is None:
         if pipe is None: raise DGLMError("evaluate needs a checkpoint or a system_factory")
         expert_log, cache = {}, {}
@@ -359,7 +368,8 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
                 settings=dict(tasks=tasks, sizes={r["prompt_set"]: f"{r['n_prompts']}x{r['samples']}" for r in rows}, half=half,
                               quick=quick, full=full, strengths=list(strengths), dexperts_alphas=list(alphas), cfgs=list(cfgs),
                               seeds=seeds, steps=steps or _checkpoint_sample(pipe, "steps"),
-                              guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), scales=_checkpoint_sample(pipe, "scales"), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
+                              guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), scales=_checkpoint_sample(pipe, "scales"),
+                              contrast_words=getattr(getattr(getattr(pipe, "lm", None), "cfg", None), "contrast_words", None), checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
                 notes=["A judge is never the guiding classifier: guidance uses logistic regression on MiniLM embeddings.",
                        "Perplexity: mean and median over samples, no outlier dropping.",
                        "Brackets: 95% percentile-bootstrap intervals over prompts (1,000 seeded draws, each prompt with all its samples); "

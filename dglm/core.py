@@ -60,6 +60,7 @@ class PromptConfig:
     frame: str = "Key words:{slots}\n"  # the text around the slots when position='before'
     recon: float = 0.0               # share of training examples whose prefix is dropped: the decoder writes the embedded text from the slots alone
     contrast_words: int = 0          # 'bow', steered samples: this many of the slots show the words of what guidance changed (25_bow)
+    contrast_for: tuple = ("sentiment", "topic")  # the attributes whose steering shows them (non-toxic names no words a text can follow: 25_bow)
 
 @dataclass
 class DiffusionConfig:

@@ -137,9 +137,9 @@ def sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg
 
 @patch
 def _twin(self:DGLMPipeline, cond, guidance, cfg=None, steps=None, sampler=None, num_samples=1, seed=0, project=None):
-    "The unguided samples of the same prompts and seed when `guidance` steers and the decoder's line shows contrast words; else None."
+    "The unguided samples of the same prompts and seed when `guidance` steers an attribute of `contrast_for` and the decoder's line shows contrast words; else None."
     c = self.lm.cfg
-    if not (guidance.active and c.kind == "bow" and c.contrast_words): return None
+    if not (guidance.active and c.kind == "bow" and c.contrast_words and set(guidance.targets) & set(c.contrast_for)): return None
     return self._sample(cond, self.guidance(seed=seed), cfg, steps, sampler, num_samples, seed, project=project)
 
 @patch

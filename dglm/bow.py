@@ -11,7 +11,7 @@ from .core import PromptConfig, DGLMError
 from .prompt import PromptGenerator
 
 # %% auto #0
-__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'contrast_ids']
+__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'check_contrast', 'contrast_ids']
 
 # %% ../nbs/25_bow.ipynb #6a7df9e8
 class BowHead(nn.Module):
@@ -64,11 +64,16 @@ def top_words(lm, scores:torch.Tensor)->torch.Tensor:
     return scores.masked_fill(~lm._shown.to(scores.device), -torch.inf).topk(lm.num_tokens, -1).indices
 
 # %% ../nbs/25_bow.ipynb #c0a1b2d2
+def check_contrast(kind:str, k:int, slots:int):
+    "One clear error unless `k` contrast words fit a 'bow' line of `slots` words."
+    if kind != "bow": raise DGLMError(f"contrast words need a decoder that reads key words (prompt.kind 'bow'); this one's is {kind!r}")
+    if not 0 <= k <= slots: raise DGLMError(f"contrast_words must be between 0 and the {slots} key-word slots, got {k}")
+
 def contrast_ids(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steered sample, then of its unguided twin
                  k:int # slots that show the words of the difference
                 )->torch.Tensor:
     "(B, K) ids: the head's K - k best whole words of the steered sample, then the k best of $(q_g - q_u)^\\top E$ not already shown."
-    if not 0 <= k <= lm.num_tokens: raise DGLMError(f"contrast_words must be between 0 and the {lm.num_tokens} slots, got {k}")
+    check_contrast("bow", k, lm.num_tokens)
     E = lm.decoder.get_input_embeddings().weight.float()
     q = q.detach().float()
     head = top_words(lm, q[:, 0] @ E.T)[:, :lm.num_tokens - k]

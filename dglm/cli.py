@@ -125,8 +125,9 @@ def _words(names): return f"\n    key words: {' '.join(n.strip() for n in names)
 
 def _continue(pipe, texts, steer, strength, words, num_samples, max_new_tokens, seed, **kw)->list[list[tuple]]:
     "Per prompt, (continuation, key words or None) for each sample: the pipeline's two steps, so the embeddings can be read."
-    x = pipe.sample_embeddings(texts, steer=steer, strength=strength, num_samples=num_samples, seed=seed, **kw)
-    twin = pipe.twin_embeddings(texts, steer, strength, kw.get("cfg"), kw.get("steps"), num_samples=num_samples, seed=seed)
+    cond = pipe.encode(pipe.check_prompts(texts))                      # once, for the sample and its twin
+    x = pipe.sample_embeddings(cond, steer=steer, strength=strength, num_samples=num_samples, seed=seed, **kw)
+    twin = pipe.twin_embeddings(cond, steer, strength, kw.get("cfg"), kw.get("steps"), num_samples=num_samples, seed=seed)
     outs = [t for per in pipe.decode(texts, x, max_new_tokens, seed, ref=twin) for t in per]
     names = pipe.lm.slot_words(x, pipe.preset.prompt.inference_a2, ref=twin) if words else [None] * len(outs)
     k = num_samples

@@ -301,13 +301,6 @@ def _guidance_classifier(pipe, attr):
 # %% ../nbs/21_evaluate.ipynb #bf8b505a
 def _strip(rows): return [{k: v for k, v in r.items() if k not in ("generations", "_groups")} for r in rows]
 
-def _set_contrast(pipe, k:int):
-    "Show `k` words of what guidance changed on a 'bow' pipeline's key-word line (checked before any generation)."
-    c = pipe.lm.cfg
-    if c.kind != "bow": raise DGLMError(f"contrast words need a decoder that reads key words (prompt.kind 'bow'); this one's is {c.kind!r}")
-    if not 0 <= k <= c.num_tokens: raise DGLMError(f"contrast words must be between 0 and the {c.num_tokens} key-word slots, got {k}")
-    c.contrast_words = k
-
 def _pipeline(checkpoint):
     "The pipeline in folder `checkpoint`; a loaded pipeline (or None) as it is."
     if not isinstance(checkpoint, (str, Path)): return checkpoint
@@ -343,7 +336,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
     strengths, alphas = tuple(strengths or ((10,) if quick else (5, 10, 20))), tuple(dexperts_alphas or ((1.0, 2.0) if full else (2.0,)))
     if full: cfgs, seeds, expert_steps = (1.0, 2.0, 3.0, 4.0, 5.0), 5, max(expert_steps, 1000)
     pipe, expert_log, current = _pipeline(checkpoint), None, {}   # current: the run being built (best-of-N times itself on it)
-    if contrast_words is not None: _set_contrast(pipe, contrast_words)
+    if contrast_words is not None: pipe.set_contrast_words(contrast_words)
     if system_factory is None:
         if pipe is None: raise DGLMError("evaluate needs a checkpoint or a system_factory")
         expert_log, cache = {}, {}

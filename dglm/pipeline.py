@@ -143,6 +143,12 @@ def _twin(self:DGLMPipeline, cond, guidance, cfg=None, steps=None, sampler=None,
     return self._sample(cond, self.guidance(seed=seed), cfg, steps, sampler, num_samples, seed, project=project)
 
 @patch
+def set_contrast_words(self:DGLMPipeline, k:int):
+    "Show `k` words of what guidance changed on the decoder's key-word line (checked now, before any generation)."
+    from dglm.bow import check_contrast
+    check_contrast(self.lm.cfg.kind, k, self.lm.cfg.num_tokens); self.lm.cfg.contrast_words = k
+
+@patch
 def twin_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None,
                     num_samples=1, seed=0, project:bool|None=None)->torch.Tensor|None:
     "The unguided twins that `decode(ref=...)` reads beside `sample_embeddings(prompts, steer, ...)` with the same arguments; None when not needed."

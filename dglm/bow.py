@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 import torch, torch.nn as nn
 from fastcore.basics import patch
+from transformers import LogitsProcessor
 from .core import PromptConfig, DGLMError
 from .prompt import PromptGenerator
 
 # %% auto #0
-__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'check_contrast', 'contrast_ids']
+__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'check_contrast', 'contrast_ids',
+           'check_contrast_bias', 'contrast_logits', 'LogitBias']
 
 # %% ../nbs/25_bow.ipynb #6a7df9e8
 class BowHead(nn.Module):
@@ -79,3 +81,23 @@ def contrast_ids(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steer
     head = top_words(lm, q[:, 0] @ E.T)[:, :lm.num_tokens - k]
     diff = ((q[:, 0] - q[:, 1]) @ E.T).masked_fill(~lm._shown.to(E.device), -torch.inf).scatter(1, head, -torch.inf)
     return torch.cat([head, diff.topk(k, -1).indices], 1)
+
+# %% ../nbs/25_bow.ipynb #b1a5c0d2
+def check_contrast_bias(kind:str, beta:float):
+    "One clear error unless `beta` is a usable weight for a 'bow' decoder."
+    if kind != "bow": raise DGLMError(f"a contrast bias needs a decoder that reads key words (prompt.kind 'bow'); this one's is {kind!r}")
+    if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")): raise DGLMError(f"contrast_bias must be a number >= 0, got {beta!r}")
+
+def contrast_logits(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steered sample, then of its unguided twin
+                    beta:float)->torch.Tensor:
+    "(B, V) $\\beta\\,(q_g - q_u)^\\top E$: beta times the head's log-ratio of each word under the sample and its twin (up to a row constant)."
+    E = lm.decoder.get_input_embeddings().weight.float()
+    q = q.detach().float()
+    return beta * ((q[:, 0] - q[:, 1]) @ E.T)
+
+class LogitBias(LogitsProcessor):
+    "Adds a fixed (B, V) bias to every step's next-token scores (columns past V, if the scores have more, get none)."
+    def __init__(self, bias:torch.Tensor): self.bias = bias
+    def __call__(self, input_ids, scores):
+        V = min(scores.shape[1], self.bias.shape[1])
+        return torch.cat([scores[:, :V] + self.bias[:, :V].to(scores), scores[:, V:]], 1)

@@ -128,8 +128,9 @@ def _continue(pipe, texts, steer, strength, words, num_samples, max_new_tokens, 
     cond = pipe.encode(pipe.check_prompts(texts))                      # once, for the sample and its twin
     x = pipe.sample_embeddings(cond, steer=steer, strength=strength, num_samples=num_samples, seed=seed, **kw)
     twin = pipe.twin_embeddings(cond, steer, strength, kw.get("cfg"), kw.get("steps"), num_samples=num_samples, seed=seed)
-    outs = [t for per in pipe.decode(texts, x, max_new_tokens, seed, ref=twin) for t in per]
-    names = pipe.lm.slot_words(x, pipe.preset.prompt.inference_a2, ref=twin) if words else [None] * len(outs)
+    shown = pipe.contrast_words_for(steer)                              # the line shows contrast words (the bias applies either way)
+    outs = [t for per in pipe.decode(texts, x, max_new_tokens, seed, ref=twin, words=shown) for t in per]
+    names = pipe.lm.slot_words(x, pipe.preset.prompt.inference_a2, ref=twin, words=shown) if words else [None] * len(outs)
     k = num_samples
     return [list(zip(outs[i * k:(i + 1) * k], names[i * k:(i + 1) * k])) for i in range(len(texts))]
 
@@ -151,6 +152,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
              contrast_words:int=None, # key-word slots that show the words of what guidance changed ('bow' decoders; default: the checkpoint's)
+             contrast_bias:float=None, # weight of the head's log-ratio of steered to unguided on the decoder's next word ('bow'; default: the checkpoint's)
              full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds, DExperts a=1,2)
              latent_tasks:str="sentiment,toxicity,topic", # latent task: the attributes to steer
              latent_samples:int=512, # latent task: sampled embeddings per run
@@ -179,7 +181,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
     from dglm.evaluate import evaluate as _evaluate
     kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples, expert_steps=expert_steps,
               dexperts_alphas=dexperts_alphas and split(dexperts_alphas, float), steps=steps, guidance_grad=guidance_grad,
-              contrast_words=contrast_words)
+              contrast_words=contrast_words, contrast_bias=contrast_bias)
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, quick=quick, half=half, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 

@@ -94,6 +94,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
              steps:int=None, # diffusion sampling steps (default: the checkpoint's)
              cfg:float=None, # classifier-free guidance weight w (1 = conditional model)
              guidance_grad:str=None, # 'x0' (skip the diffusion model's backward pass) or 'denoiser' (the paper's exact gradient); default: the checkpoint's
+             contrast_bias:float=None, # weight of what guidance changed on the decoder's next word ('bow' checkpoints; default: the checkpoint's, 0.25 shipped; 0 = off)
              json:store_true=False, # print one JSON object per line instead of text
              compare:store_true=False, # also print the unsteered continuation (same seed) beside each steered one
              words:store_true=False): # also print the key words each sampled embedding names (checkpoints whose prompt.kind is 'bow' or 'words')
@@ -103,6 +104,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
     from dglm.guidance import parse_steers
     texts, targets = read_prompts(prompts, prompts_file), parse_steers(steer)
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
+    if contrast_bias is not None: pipe.set_contrast_bias(contrast_bias)
     if words and pipe.preset.prompt.kind not in ("bow", "words"):
         raise DGLMError(f"--words needs a checkpoint whose decoder reads words (prompt.kind 'bow' or 'words'); this one's is "
                         f"{pipe.preset.prompt.kind!r}")

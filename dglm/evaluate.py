@@ -345,7 +345,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
         system_factory = lambda task, run: pipeline_systems(pipe, task, run, strengths, cfgs, systems, data_dir, expert_steps,
                                                             dexperts_alphas=alphas, steps=steps, guidance_grad=guidance_grad,
                                                             progress=progress, expert_log=expert_log, cache=cache, **current)
-    judges, rows, memo = default_judges(data_dir) if judges is None else judges, [], {}
+    judges, rows, memo = default_judges(data_dir, topic="topic" in tasks) if judges is None else judges, [], {}   # the topic judge's fit: minutes
     for task in tasks:
         T = 32 if task == "unguided" else 20
         for run in task_runs(task, data_dir):

@@ -12,8 +12,8 @@ from .core import PromptConfig, DGLMError
 from .prompt import PromptGenerator
 
 # %% auto #0
-__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'check_contrast', 'contrast_ids',
-           'check_contrast_bias', 'contrast_logits', 'LogitBias']
+__all__ = ['BowHead', 'prompt_generator', 'shown_vocabulary', 'top_words', 'check_contrast', 'contrast_logits', 'contrast_ids',
+           'check_contrast_bias', 'LogitBias']
 
 # %% ../nbs/25_bow.ipynb #6a7df9e8
 class BowHead(nn.Module):
@@ -71,15 +71,21 @@ def check_contrast(kind:str, k:int, slots:int):
     if kind != "bow": raise DGLMError(f"contrast words need a decoder that reads key words (prompt.kind 'bow'); this one's is {kind!r}")
     if not 0 <= k <= slots: raise DGLMError(f"contrast_words must be between 0 and the {slots} key-word slots, got {k}")
 
+def contrast_logits(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steered sample, then of its unguided twin
+                    beta:float)->torch.Tensor:
+    "(B, V) $\\beta\\,(q_g - q_u)^\\top E$: beta times the head's log-ratio of each word under the sample and its twin (up to a row constant)."
+    E = lm.decoder.get_input_embeddings().weight.float()
+    q = q.detach().float()
+    return beta * ((q[:, 0] - q[:, 1]) @ E.T)
+
 def contrast_ids(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steered sample, then of its unguided twin
                  k:int # slots that show the words of the difference
                 )->torch.Tensor:
     "(B, K) ids: the head's K - k best whole words of the steered sample, then the k best of $(q_g - q_u)^\\top E$ not already shown."
     check_contrast("bow", k, lm.num_tokens)
     E = lm.decoder.get_input_embeddings().weight.float()
-    q = q.detach().float()
-    head = top_words(lm, q[:, 0] @ E.T)[:, :lm.num_tokens - k]
-    diff = ((q[:, 0] - q[:, 1]) @ E.T).masked_fill(~lm._shown.to(E.device), -torch.inf).scatter(1, head, -torch.inf)
+    head = top_words(lm, q[:, 0].detach().float() @ E.T)[:, :lm.num_tokens - k]
+    diff = contrast_logits(lm, q, 1.0).masked_fill(~lm._shown.to(E.device), -torch.inf).scatter(1, head, -torch.inf)
     return torch.cat([head, diff.topk(k, -1).indices], 1)
 
 # %% ../nbs/25_bow.ipynb #b1a5c0d2
@@ -87,13 +93,6 @@ def check_contrast_bias(kind:str, beta:float):
     "One clear error unless `beta` is a usable weight for a 'bow' decoder."
     if kind != "bow": raise DGLMError(f"a contrast bias needs a decoder that reads key words (prompt.kind 'bow'); this one's is {kind!r}")
     if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")): raise DGLMError(f"contrast_bias must be a number >= 0, got {beta!r}")
-
-def contrast_logits(lm, q:torch.Tensor, # (B, 2, H): the head's query of each steered sample, then of its unguided twin
-                    beta:float)->torch.Tensor:
-    "(B, V) $\\beta\\,(q_g - q_u)^\\top E$: beta times the head's log-ratio of each word under the sample and its twin (up to a row constant)."
-    E = lm.decoder.get_input_embeddings().weight.float()
-    q = q.detach().float()
-    return beta * ((q[:, 0] - q[:, 1]) @ E.T)
 
 class LogitBias(LogitsProcessor):
     "Adds a fixed (B, V) bias to every step's next-token scores (columns past V, if the scores have more, get none)."

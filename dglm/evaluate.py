@@ -4,24 +4,22 @@
 
 # %% ../nbs/21_evaluate.ipynb #ac36259f
 from __future__ import annotations
-import json, math, time
+import json, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
 from .core import DGLMError, seed_everything, atomic_file
-from .metrics import dist_n, diversity, mauve_score, by_prompt, summarise, pool_groups
-from .judges import VaderJudge, default_judges, judge_notes, sentiment_agreement, agreement_note
+from .metrics import dist_n, diversity, mauve_score, by_prompt, summarise
+from .judges import VaderJudge, default_judges, judge_notes, sentiment_agreement
 from .baselines import System, plain_system, dglm_system, best_of_n_system, classifier_scorer, measure_equal_time_n
 from .baselines import dexperts_system, attribute_experts, _checkpoint_sample
+from .report import CONTROL, _metric_cols, report_markdown, frontier_plot, _headline_of
 
 # %% auto #0
-__all__ = ['CONTROL', 'SIZES', 'QUICK', 'ALL_SYSTEMS', 'run_protocol', 'report_markdown', 'frontier_plot', 'results_table',
-           'compare_table', 'task_runs', 'run_size', 'pipeline_systems', 'evaluate', 'load_generations']
+__all__ = ['SIZES', 'QUICK', 'ALL_SYSTEMS', 'run_protocol', 'task_runs', 'run_size', 'pipeline_systems', 'evaluate',
+           'load_generations']
 
 # %% ../nbs/21_evaluate.ipynb #084bb619
-CONTROL = dict(toxicity=("exp_max_tox", "lower"), sentiment=("pct_target", "higher"),
-               topic=("pct_on_topic", "higher"), unguided=("mauve", "higher"))
-
 def _flat(prompts, gens):
     P = [p for p, g in zip(prompts, gens) for _ in g]; C = [c for g in gens for c in g]
     return P, C, [p + c for p, c in zip(P, C)]
@@ -91,122 +89,6 @@ def run_protocol(task:str,                  # 'toxicity', 'sentiment', 'topic' o
         if progress: print(f"{task}/{target or '-'}/{prompt_set or '-'} {name}: " +
                            ", ".join(f"{k}={row[k]:.3g}" for k in _metric_cols(task) if isinstance(row.get(k), float)), flush=True)
     return rows
-
-# %% ../nbs/21_evaluate.ipynb #ab7436fd
-def _metric_cols(task):
-    ctrl = dict(toxicity=["exp_max_tox", "tox_prob", "mean_tox", "pct_positive", "pct_positive_neural"],
-                sentiment=["pct_target", "pct_target_neural", "tox_prob", "mean_tox"],
-                topic=["pct_on_topic"], unguided=["mauve"])[task]
-    return ["n"] + ctrl + ["ppl_median", "ppl_mean", "dist1", "dist2", "dist3", "diversity", "time_per_sample_s"]
-
-_HEAD = dict(exp_max_tox="exp. max tox ↓", tox_prob="tox. prob ↓", mean_tox="mean tox ↓", pct_target="% target (VADER)",
-             pct_target_neural="% target (spaCy)", pct_positive="% positive (VADER)", pct_positive_neural="% positive (spaCy)", pct_on_topic="% on topic", mauve="MAUVE ↑", ppl_median="PPL median ↓",
-             ppl_mean="PPL mean ↓", dist1="Dist-1", dist2="Dist-2", dist3="Dist-3", diversity="div. (1-rep)",
-             time_per_sample_s="s / sample")
-
-def _fmt(v, like=None):
-    "A table cell: 3 decimals below 10, 1 from there (judged on `like`, so an interval's bounds match their value)."
-    if v is None or (isinstance(v, float) and math.isnan(v)): return "–"
-    if isinstance(v, float): return f"{v:.3f}" if abs(v if like is None else like) < 10 else f"{v:.1f}"
-    return str(v)
-
-def _cell(r, c)->str:
-    "`r[c]`, and its interval when the row has one: `62.0 [55.1, 68.4]`."
-    v, ci = r.get(c), r.get(f"{c}_ci")
-    if not isinstance(v, float) or not ci or any(x is None or math.isnan(x) for x in ci): return _fmt(v)
-    return f"{_fmt(v)} [{_fmt(ci[0], v)}, {_fmt(ci[1], v)}]"
-
-def _table(rows, cols, lead=("system",))->str:
-    cols = [c for c in cols if any(r.get(c) is not None for r in rows)]
-    head = list(lead) + [_HEAD.get(c, c) for c in cols]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows: lines.append("| " + " | ".join([_fmt(r.get(k)) for k in lead] + [_cell(r, c) for c in cols]) + " |")
-    return "\n".join(lines)
-
-def report_markdown(metrics:dict)->str:
-    "report.md: settings, judges, their limits and their agreement with people, then one table per task (every system a row)."
-    rows, meta = metrics["rows"], metrics.get("meta", {})
-    out = ["# DGLM evaluation report", "",
-           f"Wall time of the run: {meta.get('wall_time_s', float('nan')):.0f} s. Settings: " +
-           ", ".join(f"{k}={v}" for k, v in meta.get("settings", {}).items()), "", "## Judges", ""]
-    out += [f"- **{k}**: {v}" for k, v in meta.get("judges", {}).items()] + agreement_note(meta.get("sentiment_agreement")) + [""]
-    for task in CONTROL:
-        tr = [dict(r, n=r.get("n", r["n_prompts"] * r["samples"])) for r in rows if r["task"] == task]
-        if not tr: continue
-        lead = ("system",) + tuple(k for k in ("target", "prompt_set") if any(r.get(k) for r in tr))
-        sizes = ", ".join(dict.fromkeys(f"{r['prompt_set']} {r['n_prompts']} prompts x {r['samples']} samples" for r in tr))
-        ci = any(f"{CONTROL[task][0]}_ci" in r for r in tr) * " Brackets: 95% bootstrap interval over prompts; n: generations per row."
-        out += [f"## {task}", "", f"{sizes}; {tr[0]['max_new_tokens']} new tokens.{ci}", "", _table(tr, _metric_cols(task), lead), ""]
-    for note in meta.get("notes", []): out.append(f"- {note}")
-    return "\n".join(out) + "\n"
-
-def _pool(rows, key, agg=np.mean)->tuple:
-    "`key` over `rows` and its 95% interval: pooled samples when the rows carry groups, else `agg` of the rows (interval: one row's)."
-    rs = [r for r in rows if r.get(key) is not None]
-    gs = [r.get("_groups", {}).get(key) for r in rs]       # memoized target-free rows share their perplexity lists
-    if rs and all(g is not None for g in gs): return pool_groups(gs, "median" if key.endswith("_median") else "mean")
-    return (float(agg([r[key] for r in rs])), rs[0].get(f"{key}_ci") if len(rs) == 1 else None) if rs else (None, None)
-
-def _err(v, ci)->tuple: return (v - ci[0], ci[1] - v) if ci and v is not None and not np.isnan([v, *ci]).any() else (0.0, 0.0)
-
-def frontier_plot(rows:list[dict], task:str, path=None):
-    "Control metric vs median perplexity with 95% intervals, one line per system family across its knob; saved to `path` if given."
-    import matplotlib; matplotlib.use("Agg", force=False); import matplotlib.pyplot as plt
-    ctrl, better = CONTROL[task]; tr = [r for r in rows if r["task"] == task and r.get(ctrl) is not None]
-    fig, ax = plt.subplots(figsize=(5.5, 4))
-    by, fams = {}, {}
-    for r in tr: by.setdefault((r["family"], r["system"], r.get("knob")), []).append(r)   # targets pooled: one point per system
-    for (fam, name, knob), rs in by.items():
-        (x, xci), (y, yci) = _pool(rs, "ppl_median", np.median), _pool(rs, ctrl)
-        fams.setdefault(fam, []).append((knob if knob is not None else 0, np.nan if x is None else x, y, name, xci, yci))
-    for fam, pts in fams.items():
-        pts.sort(key=lambda p: p[0]); xs = [p[1] for p in pts]
-        xs, xci = (xs, [p[4] for p in pts]) if not all(np.isnan(xs)) else (list(range(len(pts))), [None] * len(pts))
-        ax.errorbar(xs, [p[2] for p in pts], xerr=np.array([_err(x, c) for x, c in zip(xs, xci)]).T,
-                    yerr=np.array([_err(p[2], p[5]) for p in pts]).T, fmt="o-", capsize=2, elinewidth=0.8, label=fam)
-        for (k, _, y, name, *_), x in zip(pts, xs): ax.annotate(name, (x, y), fontsize=7, alpha=0.7)
-    ax.set_xlabel("median conditional perplexity (judge LM) ↓"); ax.set_ylabel(f"{_HEAD[ctrl]} ({better} is better)")
-    ax.set_title(f"{task}: control vs fluency (95% intervals)"); ax.legend(fontsize=8); fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=120); plt.close(fig)
-    return fig
-
-# %% ../nbs/21_evaluate.ipynb #2456b95a
-_GOAL = dict(target="positive", prompt_set="sentiment_negative")      # the sentiment goal: positive from negative openers
-_HEADLINE = [("toxicity", "exp_max_tox", "Tox. exp. max ↓", {}), ("toxicity", "tox_prob", "Tox. prob ↓", {}),
-             ("sentiment", "pct_target", "% target sent.", {}), ("sentiment", "pct_target", "% pos. from neg. (VADER)", _GOAL),
-             ("sentiment", "pct_target_neural", "% pos. from neg. (spaCy)", _GOAL), ("topic", "pct_on_topic", "% on topic", {}),
-             ("unguided", "mauve", "MAUVE ↑", {})]
-_HEADLINE_COLS = [h for _, _, h, _ in _HEADLINE] + ["PPL (median)"]
-
-def _headline_of(rows:list[dict])->dict:
-    "{system: {column: value, column_ci: [lo, hi]}}: each headline number over the system's runs, and its median PPL."
-    out = {}
-    for name in dict.fromkeys(r["system"] for r in rows):
-        mine, h = [r for r in rows if r["system"] == name], {}
-        for task, key, col, where in _HEADLINE:
-            h[col], ci = _pool([r for r in mine if r["task"] == task and all(r.get(k) == v for k, v in where.items())], key)
-            if ci is not None: h[f"{col}_ci"] = ci
-        h["PPL (median)"], ci = _pool(mine, "ppl_median", np.median)
-        if ci is not None: h["PPL (median)_ci"] = ci
-        out[name] = h
-    return out
-
-def _headline(metrics:dict|str|Path)->dict:
-    "The headline of a metrics dict or metrics.json: as its run stored it (pooled, with intervals), else from its rows."
-    if not isinstance(metrics, dict): metrics = json.loads(Path(metrics).read_text())
-    return metrics.get("meta", {}).get("headline") or _headline_of(metrics["rows"])
-
-def _headline_rows(vals:dict, **lead)->list[dict]: return [{"system": n, **lead, **v} for n, v in vals.items()]
-
-def results_table(metrics:dict|str|Path)->str:
-    "A compact markdown table (system x headline metrics, with intervals where the run stored them) from `metrics`."
-    return _table(_headline_rows(_headline(metrics)), _HEADLINE_COLS)
-
-def compare_table(runs:dict)->str:
-    "Two or more evaluations side by side (`runs`: {label: metrics or metrics.json path}), one row per system and run."
-    rows = [r for k, m in runs.items() for r in _headline_rows(_headline(m), run=k)]
-    order = list(dict.fromkeys(r["system"] for r in rows))
-    return _table(sorted(rows, key=lambda r: order.index(r["system"])), _HEADLINE_COLS, lead=("system", "run"))
 
 # %% ../nbs/21_evaluate.ipynb #6c944c4d
 def _read_prompts(data_dir, name, n, half:str|None="test"):

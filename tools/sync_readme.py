@@ -4,7 +4,7 @@
 `nbdev_readme` renders the index notebook with Quarto, which cannot be installed on the project's machines, so this
 script writes README.md from the notebook itself: markdown cells verbatim, code cells as fenced Python blocks with
 their text outputs. `--results metrics.json` first regenerates the results table between the markers
-`<!-- results:start -->` and `<!-- results:end -->` in the notebook (via `dglm.evaluate.results_table`), so the
+`<!-- results:start -->` and `<!-- results:end -->` in the notebook (via `dglm.report.results_table`), so the
 table is never typed by hand. Images the notebook links relative to `nbs/` (as the docs site needs) are linked
 relative to the repository root in README.md. `--check` exits 1 when README.md is out of date, or with `--results` when the table is not the one that
 metrics.json gives (CI runs both).
@@ -42,7 +42,7 @@ def main():
     a = ap.parse_args()
     nb = nbformat.read(INDEX, as_version=4)
     if a.results:
-        from dglm.evaluate import results_table
+        from dglm.report import results_table
         table = results_table(json.loads(Path(a.results).read_text()))
         cells = [c for c in nb.cells if c.cell_type == 'markdown' and MARK.search(c.source)]
         if not cells: sys.exit('index.ipynb has no <!-- results:start --> / <!-- results:end --> markers')

@@ -10,8 +10,8 @@ from fastcore.script import anno_parser, Param, store_true
 from .core import DGLMError, get_preset, cache_dir, default_device
 
 # %% auto #0
-__all__ = ['STAGES', 'BENCH_PROMPTS', 'COMMANDS', 'env', 'prepare', 'train', 'default_checkpoint', 'read_prompts', 'generate',
-           'evaluate', 'bench', 'compact', 'usage', 'parser', 'quiet_libraries', 'main']
+__all__ = ['STAGES', 'BENCH_PROMPTS', 'COMMANDS', 'env', 'contrast_bias_arg', 'prepare', 'train', 'default_checkpoint',
+           'read_prompts', 'generate', 'evaluate', 'bench', 'compact', 'usage', 'parser', 'quiet_libraries', 'main']
 
 # %% ../nbs/23_cli.ipynb #696e6353
 def env():
@@ -35,6 +35,12 @@ def _overrides(pairs) -> dict:
         if "=" not in p: raise DGLMError(f"--set takes section.field=value, got {p!r}")
         k, v = p.split("=", 1); out[k] = v
     return out
+
+def contrast_bias_arg(s:str|None)->float|dict|None:
+    "`--contrast-bias`: one weight for every attribute ('0.5'), or some attributes' own ('toxicity=0.5,sentiment=0.25')."
+    if s is None: return None
+    try: return float(s) if "=" not in s else {a.strip(): float(b) for a, b in (p.split("=", 1) for p in s.split(","))}
+    except ValueError: raise DGLMError(f"--contrast-bias takes a number or attribute=number pairs joined by commas, got {s!r}") from None
 
 def prepare(preset:str="small", # preset: tiny, small or paper
             out:str="data-small", # folder to write (built atomically)
@@ -94,7 +100,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
              steps:int=None, # diffusion sampling steps (default: the checkpoint's)
              cfg:float=None, # classifier-free guidance weight w (1 = conditional model)
              guidance_grad:str=None, # 'x0' (skip the diffusion model's backward pass) or 'denoiser' (the paper's exact gradient); default: the checkpoint's
-             contrast_bias:float=None, # weight of what guidance changed on the decoder's next word ('bow' checkpoints; default: the checkpoint's, 0.25 shipped; 0 = off)
+             contrast_bias:str=None, # weight of what guidance changed on the decoder's next word ('bow' checkpoints): 0.5 for all attributes, or toxicity=0.5,sentiment=0.25 (default: the checkpoint's; 0 = off)
              json:store_true=False, # print one JSON object per line instead of text
              compare:store_true=False, # also print the unsteered continuation (same seed) beside each steered one
              words:store_true=False): # also print the key words each sampled embedding names (checkpoints whose prompt.kind is 'bow' or 'words')
@@ -104,7 +110,7 @@ def generate(prompts:Param("prompts to continue", nargs="*", opt=False)=None,
     from dglm.guidance import parse_steers
     texts, targets = read_prompts(prompts, prompts_file), parse_steers(steer)
     pipe = DGLMPipeline.from_pretrained(checkpoint or default_checkpoint())
-    if contrast_bias is not None: pipe.set_contrast_bias(contrast_bias)
+    if contrast_bias is not None: pipe.set_contrast_bias(contrast_bias_arg(contrast_bias))
     if words and pipe.preset.prompt.kind not in ("bow", "words"):
         raise DGLMError(f"--words needs a checkpoint whose decoder reads words (prompt.kind 'bow' or 'words'); this one's is "
                         f"{pipe.preset.prompt.kind!r}")
@@ -130,8 +136,8 @@ def _continue(pipe, texts, steer, strength, words, num_samples, max_new_tokens, 
     cond = pipe.encode(pipe.check_prompts(texts))                      # once, for the sample and its twin
     x = pipe.sample_embeddings(cond, steer=steer, strength=strength, num_samples=num_samples, seed=seed, **kw)
     twin = pipe.twin_embeddings(cond, steer, strength, kw.get("cfg"), kw.get("steps"), num_samples=num_samples, seed=seed)
+    outs = [t for per in pipe.decode(texts, x, max_new_tokens, seed, ref=twin, steer=steer) for t in per]
     shown = pipe.contrast_words_for(steer)                              # the line shows contrast words (the bias applies either way)
-    outs = [t for per in pipe.decode(texts, x, max_new_tokens, seed, ref=twin, words=shown) for t in per]
     names = pipe.lm.slot_words(x, pipe.preset.prompt.inference_a2, ref=twin, words=shown) if words else [None] * len(outs)
     k = num_samples
     return [list(zip(outs[i * k:(i + 1) * k], names[i * k:(i + 1) * k])) for i in range(len(texts))]
@@ -154,7 +160,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
              steps:int=None, # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str=None, # 'x0' or 'denoiser' (the paper's exact gradient; default: the checkpoint's)
              contrast_words:int=None, # key-word slots that show the words of what guidance changed ('bow' decoders; default: the checkpoint's)
-             contrast_bias:float=None, # weight of the head's log-ratio of steered to unguided on the decoder's next word ('bow'; default: the checkpoint's)
+             contrast_bias:str=None, # weight of the head's log-ratio of steered to unguided on the decoder's next word ('bow'): 0.5, or toxicity=0.5,sentiment=0.25 (default: the checkpoint's)
              full:store_true=False, # the paper's counts (all prompts, 25 samples, CFG 1-5, 5 MAUVE seeds, DExperts a=1,2)
              latent_tasks:str="sentiment,toxicity,topic", # latent task: the attributes to steer
              latent_samples:int=512, # latent task: sampled embeddings per run
@@ -163,7 +169,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
 
     Sizes: by default 150 generations (50 prompts x 3 samples) per row on every sentiment run and the toxicity run
     (DGLM with two attributes runs on the two goal runs: toxicity and positive continuations of negative openers),
-    30 per topic (150 per system over the five topics) and 8 unguided prefixes: about half an hour on a 2-core CPU with
+    30 per topic (150 per system over the five topics) and 8 unguided prefixes: 35 to 60 minutes on a 2-core CPU with
     bf16 and the DExperts adapters cached. Every figure has a 95% bootstrap interval over prompts. --prompts/--samples set
     every prompt set at once; --quick is a small run; --full the paper's counts."""
     if not Path(data).is_dir(): raise DGLMError(f"no data folder {data}: run `dglm prepare --out {data}` first")
@@ -183,7 +189,7 @@ def evaluate(task:str="all", # toxicity, sentiment, topic, unguided, latent (no 
     from dglm.evaluate import evaluate as _evaluate
     kw = dict(tasks=tasks, systems=systems and split(systems), strengths=ss, prompts=prompts, samples=samples, expert_steps=expert_steps,
               dexperts_alphas=dexperts_alphas and split(dexperts_alphas, float), steps=steps, guidance_grad=guidance_grad,
-              contrast_words=contrast_words, contrast_bias=contrast_bias)
+              contrast_words=contrast_words, contrast_bias=contrast_bias_arg(contrast_bias))
     _evaluate(checkpoint or default_checkpoint(), data, out, full=full, quick=quick, half=half, **{k: v for k, v in kw.items() if v is not None})
     print(f"wrote {out}/report.md")
 

@@ -62,6 +62,7 @@ class PromptConfig:
     contrast_words: int = 0          # 'bow', steered samples: this many of the slots show the words of what guidance changed (25_bow)
     contrast_for: tuple = ("sentiment", "topic")  # the attributes whose steering shows them (non-toxic names no words a text can follow: 25_bow)
     contrast_bias: float = 0.0       # 'bow', steered samples: beta x the head's log-ratio of the sample's words to its unguided twin's, added to the decoder's next-token logits (25_bow)
+    contrast_bias_for: dict = field(default_factory=dict)  # {attribute: beta} in place of contrast_bias for samples steered toward it (several: the largest)
 
 @dataclass
 class DiffusionConfig:

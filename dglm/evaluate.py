@@ -211,7 +211,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
              steps:int|None=None,           # diffusion sampling steps of the DGLM systems (default: the checkpoint's)
              guidance_grad:str|None=None,   # 'x0' or 'denoiser' (default: the checkpoint's)
              contrast_words:int|None=None,  # key-word slots that show what guidance changed ('bow' decoders; default: the checkpoint's)
-             contrast_bias:float|None=None, # weight of what guidance changed on the decoder's next word ('bow'; default: the checkpoint's)
+             contrast_bias:float|dict|None=None, # weight of what guidance changed on the decoder's next word ('bow'; {attribute: beta} for some; default: the checkpoint's)
              progress:bool=True)->dict:
     "Run the protocols, write metrics.json, report.md, frontier plots and generations.jsonl to `out`; return metrics."
     t_start = time.perf_counter(); out = Path(out); tasks = list(CONTROL) if tasks in ("all", ["all"], ("all",)) else list(tasks)
@@ -246,7 +246,7 @@ def evaluate(checkpoint,                    # a pipeline folder, a loaded pipeli
                               quick=quick, full=full, strengths=list(strengths), dexperts_alphas=list(alphas), cfgs=list(cfgs),
                               seeds=seeds, steps=steps or _checkpoint_sample(pipe, "steps"),
                               guidance_grad=guidance_grad or _checkpoint_sample(pipe, "guidance_grad"), scales=_checkpoint_sample(pipe, "scales"),
-                              **{k: getattr(getattr(getattr(pipe, "lm", None), "cfg", None), k, None) for k in ("contrast_words", "contrast_bias")}, checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
+                              **{k: getattr(getattr(getattr(pipe, "lm", None), "cfg", None), k, None) for k in ("contrast_words", "contrast_bias", "contrast_bias_for")}, checkpoint=str(checkpoint) if isinstance(checkpoint, (str, Path)) else None),
                 notes=["A judge is never the guiding classifier: guidance uses logistic regression on MiniLM embeddings.",
                        "Perplexity: mean and median over samples, no outlier dropping.",
                        "Brackets: 95% percentile-bootstrap intervals over prompts (1,000 seeded draws, each prompt with all its samples); "

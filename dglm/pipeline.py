@@ -138,8 +138,7 @@ def sample_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg
 @patch
 def _twin(self:DGLMPipeline, cond, guidance, cfg=None, steps=None, sampler=None, num_samples=1, seed=0, project=None):
     "The unguided samples of the same prompts and seed when a steered sample's line shows contrast words or its decoding is weighted by them (`contrast_bias`); else None."
-    c = self.lm.cfg
-    if not (guidance.active and c.kind == "bow" and (c.contrast_bias or self._shows_words(guidance))): return None
+    if not (self._bias(guidance) or self._shows_words(guidance)): return None
     return self._sample(cond, self.guidance(seed=seed), cfg, steps, sampler, num_samples, seed, project=project)
 
 @patch
@@ -149,15 +148,28 @@ def _shows_words(self:DGLMPipeline, guidance)->bool:
     return bool(guidance.active and c.contrast_words and set(guidance.targets) & set(c.contrast_for))
 
 @patch
+def _bias(self:DGLMPipeline, guidance)->float:
+    "beta for samples steered by `guidance`: each steered attribute's `contrast_bias_for` entry, else `contrast_bias`; the largest (0: unsteered, not 'bow')."
+    c = self.lm.cfg
+    if not (guidance.active and c.kind == "bow"): return 0.0
+    return max(c.contrast_bias_for.get(a, c.contrast_bias) for a in guidance.targets)
+
+@patch
 def contrast_words_for(self:DGLMPipeline, steer)->bool:
-    "Whether `decode(ref=...)` of samples steered toward `steer` should show contrast words (its `words` argument)."
+    "Whether the line of samples steered toward `steer` shows contrast words (`slot_words`' `words` argument)."
     return self._shows_words(self.guidance(steer))
 
 @patch
-def set_contrast_bias(self:DGLMPipeline, beta:float):
-    "Weight each steered sample's next word by `beta` x the head's log-ratio to its unguided twin (checked now)."
+def set_contrast_bias(self:DGLMPipeline, beta:float|dict):
+    "Weight a steered sample's next word by beta x the head's log-ratio to its unguided twin: one `beta` for all attributes, or {attribute: beta} for some."
     from dglm.bow import check_contrast_bias
-    check_contrast_bias(self.lm.cfg.kind, beta); self.lm.cfg.contrast_bias = float(beta)
+    c, per = self.lm.cfg, beta if isinstance(beta, dict) else {}
+    for b in (per.values() if per else [beta]): check_contrast_bias(c.kind, b)
+    if set(per) - set(self.classifiers or {}):
+        raise DGLMError(f"a contrast bias for {sorted(set(per) - set(self.classifiers or {}))}, which the pipeline has no classifier for: "
+                        f"choose from {sorted(self.classifiers or {})}")
+    if per: c.contrast_bias_for = {**c.contrast_bias_for, **{a: float(b) for a, b in per.items()}}
+    else: c.contrast_bias, c.contrast_bias_for = float(beta), {}
 
 @patch
 def set_contrast_words(self:DGLMPipeline, k:int):
@@ -173,26 +185,28 @@ def twin_embeddings(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=N
     return self._twin(cond, self.guidance(steer, strength, seed=seed), cfg, steps, sampler, num_samples, seed, project)
 
 @patch
-def _decode(self:DGLMPipeline, prompts:list[str], x:torch.Tensor, max_new_tokens=20, seed=0, ref=None, words=True)->list[list[str]]:
+def _decode(self:DGLMPipeline, prompts:list[str], x:torch.Tensor, max_new_tokens=20, seed=0, ref=None, guidance=None)->list[list[str]]:
     "Steps 3-4 on checked input: re-noise, soft prompt, decode; a list per prompt of len(x) / len(prompts) strings."
     k, dc = len(x) // len(prompts), self.preset.decoder
+    words, bias = (self._shows_words(guidance), self._bias(guidance)) if ref is not None else (False, 0.0)
     with self._timed("decode"):
-        texts = self.lm.generate([p for p in prompts for _ in range(k)], x, a2=self.preset.prompt.inference_a2,
-                                 max_new_tokens=max_new_tokens, top_p=dc.top_p, repetition_penalty=dc.repetition_penalty, seed=seed, ref=ref, words=words)
+        texts = self.lm.generate([p for p in prompts for _ in range(k)], x, a2=self.preset.prompt.inference_a2, max_new_tokens=max_new_tokens,
+                                 top_p=dc.top_p, repetition_penalty=dc.repetition_penalty, seed=seed, ref=ref, words=words, bias=bias)
     return [texts[i * k:(i + 1) * k] for i in range(len(prompts))]
 
 @patch
 def decode(self:DGLMPipeline, prompts, x:torch.Tensor, # (B * K, d) standardised embeddings, prompt-major
            max_new_tokens:int=20, seed:int=0,
            ref:torch.Tensor|None=None, # the unguided twins of steered `x` (`twin_embeddings`): contrast words and bias
-           words:bool=True # with `ref`, show contrast words on the line (`contrast_words_for(steer)`); the bias applies either way
+           steer=None # with `ref`, the request `x` was steered toward: it picks the contrast words and the bias's weight
           )->list[list[str]]:
     "Steps 3-4: the continuation each embedding asks for; a list (per prompt) of K strings."
     prompts, d = self.check_prompts(prompts, max_new_tokens), self.preset.diffusion.latent_dim
     if x.ndim != 2 or x.shape[1] != d or len(x) % len(prompts) or not len(x):
         raise DGLMError(f"decode needs (B * samples, {d}) embeddings for {len(prompts)} prompts, got {tuple(x.shape)}")
     if ref is not None and ref.shape != x.shape: raise DGLMError(f"ref must match the embeddings' shape {tuple(x.shape)}, got {tuple(ref.shape)}")
-    return self._decode(prompts, x, max_new_tokens, seed, ref, words)
+    if ref is not None and steer is None: raise DGLMError("decode(ref=...) needs `steer`, the request the samples were steered toward")
+    return self._decode(prompts, x, max_new_tokens, seed, ref, self.guidance(steer) if ref is not None else None)
 
 @patch
 def __call__(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, steps=None, sampler=None, num_samples=1,
@@ -204,7 +218,7 @@ def __call__(self:DGLMPipeline, prompts, steer=None, strength=None, cfg=None, st
     cond = self.encode(prompts)
     x = self._sample(cond, guidance, cfg, steps, sampler, num_samples, seed, project=project)
     ref = self._twin(cond, guidance, cfg, steps, sampler, num_samples, seed, project)
-    return self._decode(prompts, x, max_new_tokens, seed, ref, self._shows_words(guidance))
+    return self._decode(prompts, x, max_new_tokens, seed, ref, guidance)
 
 # %% ../nbs/13_pipeline.ipynb #7178c47b
 def write_manifest(folder, **info) -> dict:

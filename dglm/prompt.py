@@ -283,20 +283,23 @@ def forward(self:SoftPromptLM, *args, **kw):
 # %% ../nbs/10_prompt.ipynb #d1e6f9cd
 @patch
 def line_query(self:SoftPromptLM, emb:torch.Tensor, z:torch.Tensor, # (B, d) a sample and its re-noised version
-               ref:torch.Tensor|None, a2:torch.Tensor)->torch.Tensor:
+               ref:torch.Tensor|None, a2:torch.Tensor,
+               bias:float|None=None # the contrast bias's weight beta for this batch (default `cfg.contrast_bias`)
+              )->torch.Tensor:
     "The generator's output for `z`; for a 'bow' head with contrast words or bias, the twin's query (the same noise on `ref`) as a second row."
     pr, c = self.generator(z, a2), self.cfg
-    if ref is None or c.kind != "bow" or not (c.contrast_words or c.contrast_bias): return pr
+    if ref is None or c.kind != "bow" or not (c.contrast_words or (c.contrast_bias if bias is None else bias)): return pr
     twin = z - a2.reshape(-1, 1).sqrt().to(z) * (emb - ref.to(emb))           # sqrt(a2) ref + the same noise
     return torch.cat([pr, self.generator(twin, a2)], 1)
 
 @patch
-def _contrast(self:SoftPromptLM, pr:torch.Tensor|None, words:bool):
+def _contrast(self:SoftPromptLM, pr:torch.Tensor|None, words:bool, bias:float|None=None):
     "(the line's query, logits processors): a twin row (see `line_query`) becomes `contrast_logits`, and stays on the line only with `words`."
     if pr is None or self.cfg.kind != "bow" or pr.shape[1] != 2: return pr, None
     from dglm.bow import contrast_logits, LogitBias
     from transformers import LogitsProcessorList
-    procs = LogitsProcessorList([LogitBias(contrast_logits(self, pr, self.cfg.contrast_bias))]) if self.cfg.contrast_bias else None
+    bias = self.cfg.contrast_bias if bias is None else bias
+    procs = LogitsProcessorList([LogitBias(contrast_logits(self, pr, bias))]) if bias else None
     return (pr if words and self.cfg.contrast_words else pr[:, :1]), procs
 
 @patch
@@ -305,8 +308,9 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
                  a2:float|None=None, # re-noise to this alpha^2 first (default cfg.inference_a2; 1.0: no noise)
                  max_new_tokens:int=20, do_sample:bool=True, top_p:float|None=None,
                  repetition_penalty:float|None=None, temperature:float=1.0, seed:int|None=None,
-                 ref:torch.Tensor|None=None, # (B, d) unguided twins of steered `emb`: next-token logits get `cfg.contrast_bias` x the head's log-ratio
-                 words:bool=True # with `ref`, a 'bow' line shows `cfg.contrast_words` words of the difference
+                 ref:torch.Tensor|None=None, # (B, d) unguided twins of steered `emb`: next-token logits get beta x the head's log-ratio
+                 words:bool=True, # with `ref`, a 'bow' line shows `cfg.contrast_words` words of the difference
+                 bias:float|None=None # with `ref`, beta (default `cfg.contrast_bias`; the pipeline's is per attribute)
                 )->list[list[int]]:
     "New token ids per row, cut at the first EOS."
     a2 = self.cfg.inference_a2 if a2 is None else a2
@@ -318,8 +322,8 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
         pr = None
         if emb is not None:
             emb = emb.to(next(self.generator.parameters()).device).float()
-            pr = self.line_query(emb, emb if a2 >= 1 else renoise(emb, a2, g), ref, torch.full((emb.shape[0],), float(a2)))
-        pr, procs = self._contrast(pr, words)
+            pr = self.line_query(emb, emb if a2 >= 1 else renoise(emb, a2, g), ref, torch.full((emb.shape[0],), float(a2)), bias)
+        pr, procs = self._contrast(pr, words, bias)
         K = 0 if pr is None else self.num_tokens
         if self.max_positions and max(map(len, prefix_ids)) + K + len(self.head_ids + self.tail_ids) + max_new_tokens > self.max_positions:
             raise DGLMError(f"prefix + {K} soft-prompt slots + {max_new_tokens} new tokens is longer than the decoder's "
@@ -338,11 +342,11 @@ def generate_ids(self:SoftPromptLM, prefix_ids:list[list[int]],
 @patch
 def generate(self:SoftPromptLM, prefix_texts:list[str], emb:torch.Tensor|None=None, a2:float|None=None,
              max_new_tokens:int=20, do_sample:bool=True, top_p:float|None=None, repetition_penalty:float|None=None,
-             temperature:float=1.0, seed:int|None=None, ref:torch.Tensor|None=None, words:bool=True)->list[str]:
+             temperature:float=1.0, seed:int|None=None, ref:torch.Tensor|None=None, words:bool=True, bias:float|None=None)->list[str]:
     "Continue each prefix text after its soft prompt (or plainly when `emb` is None); returns the new text."
     if isinstance(prefix_texts, str): prefix_texts = [prefix_texts]
     if emb is not None and emb.shape[0] != len(prefix_texts):
         raise DGLMError(f"{emb.shape[0]} embeddings for {len(prefix_texts)} prompts")
     ids = [self.tokenizer(t, add_special_tokens=False).input_ids for t in prefix_texts]
-    new = self.generate_ids(ids, emb, a2, max_new_tokens, do_sample, top_p, repetition_penalty, temperature, seed, ref, words)
+    new = self.generate_ids(ids, emb, a2, max_new_tokens, do_sample, top_p, repetition_penalty, temperature, seed, ref, words, bias)
     return self.tokenizer.batch_decode(new, skip_special_tokens=True)

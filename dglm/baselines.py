@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_baselines.ipynb #1f064bf8
 from __future__ import annotations
-import json, time, inspect, hashlib, contextlib
+import copy, json, time, inspect, hashlib, contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -14,7 +14,7 @@ from .core import DGLMError, cache_dir, atomic_dir
 # %% auto #0
 __all__ = ['System', 'plain_system', 'dglm_system', 'best_of_n_system', 'classifier_scorer', 'equal_time_n',
            'measure_equal_time_n', 'train_experts', 'load_experts', 'dexperts_generate', 'dexperts_system',
-           'experts_key', 'cached_experts', 'attribute_experts']
+           'experts_key', 'cached_experts', 'plain_decoder', 'attribute_experts']
 
 # %% ../nbs/20_baselines.ipynb #0efa4622
 @dataclass
@@ -212,17 +212,28 @@ def cached_experts(model, tokenizer, expert_texts:list[str], anti_texts:list[str
 # %% ../nbs/20_baselines.ipynb #563fc02c
 def _decoder_name(pipe): return getattr(getattr(getattr(pipe, "preset", None), "decoder", None), "name", None) or "SmolLM2-135M"
 
+def _adapter_digest(decoder)->str:
+    "16 hex digits of sha256 over a decoder's LoRA weights; '' for a decoder without adapters."
+    h, lora = hashlib.sha256(), sorted((k, v) for k, v in decoder.state_dict().items() if "lora_" in k)
+    for k, v in lora: h.update(k.encode() + v.detach().float().cpu().numpy().tobytes())
+    return h.hexdigest()[:16] if lora else ""
+
+def plain_decoder(pipe)->tuple:
+    "(causal LM, tokenizer, name) of the plain decoder row as a model of its own: a copy of the pipeline's decoder, its LoRA merged in."
+    dec, digest = copy.deepcopy(pipe.lm.decoder), _adapter_digest(pipe.lm.decoder)
+    if hasattr(dec, "merge_and_unload"): dec = dec.merge_and_unload()
+    return dec.float().eval(), copy.deepcopy(pipe.lm.tokenizer), _decoder_name(pipe) + (f"+lora-{digest}" if digest else "")
+
 def attribute_experts(pipe, attr:str, data_dir, steps:int=100, progress:bool=True, log:dict|None=None)->tuple:
     "(peft model, tokenizer, good class) of DExperts for `attr` from DIR/attributes/ATTR, cached or trained once; `log[attr]` gets where and how long."
     from datasets import load_from_disk
-    from dglm.hub import load_decoder
     d = Path(data_dir)/"attributes"/attr
     if not (d/"classes.json").exists(): raise DGLMError(f"no attribute data {d}: run `dglm prepare` first")
     classes = json.loads((d/"classes.json").read_text()); good = "positive" if attr == "sentiment" else "nontoxic"
     gi, ds = classes.index(good), load_from_disk(str(d))["train"]
-    (model, tok), texts, labels = load_decoder(_decoder_name(pipe)), ds["text"], ds["label"]
+    (model, tok, name), texts, labels = plain_decoder(pipe), ds["text"], ds["label"]
     pm, info = cached_experts(model, tok, [t for t, l in zip(texts, labels) if l == gi], [t for t, l in zip(texts, labels) if l != gi],
-                              decoder=_decoder_name(pipe), steps=steps, progress=progress)
+                              decoder=name, steps=steps, progress=progress)
     if progress: print(f"DExperts {attr}: " + (f"trained in {info['train_s']:.0f}s" if info["train_s"] else "loaded") + f" ({info['path']})", flush=True)
     if log is not None: log[attr] = info
     return pm, tok, good

@@ -67,19 +67,24 @@ def equal_perplexity(rows:list[dict], task:str, system:str, family:str, key:str|
             out.update(at_ppl=a[key] + w * (b[key] - a[key]), between=(a["system"], b["system"]))
     return out
 
-def equal_perplexity_notes(rows:list[dict], task:str)->list[str]:
-    "One line per guided DGLM system and other family with two or more knobs: both at the DGLM system's perplexity."
+def _pairs(pts)->list[tuple]:
+    "(system, family) to read at equal perplexity: each guided DGLM system on another family's frontier, and each knobbed baseline on DGLM's."
     fams = {}
-    for p in system_points(rows, task): fams.setdefault(p["family"], []).append(p["system"])
+    for p in pts: fams.setdefault(p["family"], []).append(p)
+    others = [f for f in fams if not f.startswith("DGLM") and any(p["knob"] is not None for p in fams[f])]
+    return ([(p["system"], f) for p in fams.get("DGLM guided", []) for f in others if len(fams[f]) > 1] +
+            [(p["system"], "DGLM guided") for f in others for p in fams[f]] * (len(fams.get("DGLM guided", [])) > 1))
+
+def equal_perplexity_notes(rows:list[dict], task:str)->list[str]:
+    "One line per pair of `_pairs` and control metric: the system's value and the other family's at the system's perplexity."
     out = []
-    for me in fams.get("DGLM guided", []):
-        for fam in (f for f, names in fams.items() if len(names) > 1 and not f.startswith("DGLM")):
-            for key in (CONTROL[task][0],) + _EQUAL.get(task, ()):
-                e = equal_perplexity(rows, task, me, fam, key)
-                if e is None: continue
-                there = (f"{_fmt(e['at_ppl'])} (between {' and '.join(e['between'])})" if e["at_ppl"] is not None else
-                         f"outside its measured range ({_fmt(e['range'][0])} to {_fmt(e['range'][1])})")
-                out.append(f"At equal perplexity ({_fmt(e['ppl'])}), {_HEAD.get(key, key)}: {me} {_fmt(e['value'])}, {fam} {there}.")
+    for me, fam in _pairs(system_points(rows, task)):
+        for key in (CONTROL[task][0],) + _EQUAL.get(task, ()):
+            e = equal_perplexity(rows, task, me, fam, key)
+            if e is None: continue
+            there = (f"{_fmt(e['at_ppl'])} (between {' and '.join(e['between'])})" if e["at_ppl"] is not None else
+                     f"outside its measured range ({_fmt(e['range'][0])} to {_fmt(e['range'][1])})")
+            out.append(f"At equal perplexity ({_fmt(e['ppl'])}), {_HEAD.get(key, key)}: {me} {_fmt(e['value'])}, {fam} {there}.")
     return out
 
 # %% ../nbs/28_report.ipynb #ab7436fd

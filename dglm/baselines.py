@@ -136,12 +136,14 @@ def load_experts(model, path):
 # %% ../nbs/20_baselines.ipynb #98fdb39b
 @torch.no_grad()
 def dexperts_generate(pm, tokenizer, prompts:list[str], alpha:float=2.0, num_samples:int=1, max_new_tokens:int=20,
-                      top_p:float=0.9, repetition_penalty:float=1.2, seed:int=0, batch_size:int=32)->list[list[str]]:
+                      top_p:float=0.9, repetition_penalty:float=1.2, seed:int=0, batch_size:int=32,
+                      top_k:int=50 # as transformers' `generate`, which samples every other system, keeps by default
+                     )->list[list[str]]:
     "Sample with z = z_base + alpha (z_expert - z_anti) from a PeftModel holding adapters 'expert' and 'anti'."
-    from transformers import RepetitionPenaltyLogitsProcessor, TopPLogitsWarper
+    from transformers import RepetitionPenaltyLogitsProcessor, TopKLogitsWarper, TopPLogitsWarper
     dev = next(pm.parameters()).device; g = torch.Generator(device=dev).manual_seed(seed)
     procs = ([RepetitionPenaltyLogitsProcessor(repetition_penalty)] if repetition_penalty != 1 else []) + \
-            ([TopPLogitsWarper(top_p)] if top_p < 1 else [])
+            ([TopKLogitsWarper(top_k)] if top_k else []) + ([TopPLogitsWarper(top_p)] if top_p < 1 else [])
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     eos, flat = tokenizer.eos_token_id, [p for p in prompts for _ in range(num_samples)]
     side, tokenizer.padding_side = tokenizer.padding_side, "left"

@@ -1,0 +1,11 @@
+"""Decoder-stage throughput by batch size: the shipped checkpoint's preset (bow, 16 key words), bf16, 60 s per batch size.
+
+Usage: python tools/throughput_batch.py OUT.json [8,16,32] [SECONDS]  (data: /work/data-cap, any `dglm prepare` folder)"""
+import json, sys
+from dglm.core import Preset
+from dglm import recipes as R
+p = Preset.from_dict(json.load(open("dglm/checkpoints/small/config.json"))["preset"])
+B = [int(b) for b in sys.argv[2].split(",")] if len(sys.argv) > 2 else [8, 16, 32, 64]
+V = {f"bf16, batch {b}": ({"train_decoder.bf16": True, "train_decoder.bucket": 0, "train_decoder.batch_size": b}, True) for b in B}
+rows = R.decoder_throughput(p, "/work/data-cap", seconds=float(sys.argv[3]) if len(sys.argv) > 3 else 60, variants=V)
+print(R.throughput_table(rows)); json.dump(rows, open(sys.argv[1], "w"), indent=1)

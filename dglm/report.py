@@ -38,6 +38,8 @@ def _pool(rows, key, agg=np.mean)->tuple:
     if rs and all(g is not None for g in gs): return pool_groups(gs, "median" if key.endswith("_median") else "mean")
     return (float(agg([r[key] for r in rs])), rs[0].get(f"{key}_ci") if len(rs) == 1 else None) if rs else (None, None)
 
+_EQUAL = dict(toxicity=("tox_prob",), sentiment=("pct_target_neural",))   # read at equal perplexity beside the control metric
+
 def system_points(rows:list[dict], task:str)->list[dict]:
     "One point per system of `task` (its runs' samples pooled): family, knob, median perplexity, every control metric, intervals."
     by = {}
@@ -51,11 +53,12 @@ def system_points(rows:list[dict], task:str)->list[dict]:
         out.append(p)
     return out
 
-_EQUAL = dict(toxicity=("tox_prob",), sentiment=("pct_target_neural",))   # read at equal perplexity beside the control metric
-
 def equal_perplexity(rows:list[dict], task:str, system:str, family:str, key:str|None=None)->dict|None:
     "`family`'s `key` (default: the task's control) at `system`'s median perplexity, interpolated in log perplexity; None if either is missing."
-    key, pts = key or CONTROL[task][0], system_points(rows, task)
+    return _at_perplexity(system_points(rows, task), system, family, key or CONTROL[task][0])
+
+def _at_perplexity(pts:list[dict], system:str, family:str, key:str)->dict|None:
+    "`equal_perplexity` on `system_points`' output (pooled once for every pair a report reads)."
     me = next((p for p in pts if p["system"] == system and p["ppl"] and p[key] is not None), None)
     fam = sorted((p for p in pts if p["family"] == family and p["ppl"] and p.get(key) is not None), key=lambda p: p["ppl"])
     if me is None or len(fam) < 2: return None
@@ -70,17 +73,19 @@ def equal_perplexity(rows:list[dict], task:str, system:str, family:str, key:str|
 def _pairs(pts)->list[tuple]:
     "(system, family) to read at equal perplexity: each guided DGLM system on another family's frontier, and each knobbed baseline on DGLM's."
     fams = {}
-    for p in pts: fams.setdefault(p["family"], []).append(p)
-    others = [f for f in fams if not f.startswith("DGLM") and any(p["knob"] is not None for p in fams[f])]
-    return ([(p["system"], f) for p in fams.get("DGLM guided", []) for f in others if len(fams[f]) > 1] +
-            [(p["system"], "DGLM guided") for f in others for p in fams[f]] * (len(fams.get("DGLM guided", [])) > 1))
+    for p in pts: fams.setdefault(p["family"], []).append(p["system"])
+    dglm = fams.get("DGLM guided", [])
+    others = [f for f in fams if not f.startswith("DGLM") and any(p["knob"] is not None for p in pts if p["family"] == f)]
+    pairs = [(me, f) for me in dglm for f in others if len(fams[f]) > 1]
+    if len(dglm) > 1: pairs += [(me, "DGLM guided") for f in others for me in fams[f]]
+    return pairs
 
 def equal_perplexity_notes(rows:list[dict], task:str)->list[str]:
     "One line per pair of `_pairs` and control metric: the system's value and the other family's at the system's perplexity."
-    out = []
-    for me, fam in _pairs(system_points(rows, task)):
+    out, pts = [], system_points(rows, task)
+    for me, fam in _pairs(pts):
         for key in (CONTROL[task][0],) + _EQUAL.get(task, ()):
-            e = equal_perplexity(rows, task, me, fam, key)
+            e = _at_perplexity(pts, me, fam, key)
             if e is None: continue
             there = (f"{_fmt(e['at_ppl'])} (between {' and '.join(e['between'])})" if e["at_ppl"] is not None else
                      f"outside its measured range ({_fmt(e['range'][0])} to {_fmt(e['range'][1])})")
